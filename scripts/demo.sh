@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# `npm run demo`: installs what it needs, then runs the action on examples/flask.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  npm ci --no-audit --no-fund
+fi
+bash scripts/provision.sh
+node scripts/demo.mjs

@@ -1,0 +1,139 @@
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+
+const execFileP = promisify(execFile);
+export const ROOT = path.resolve(import.meta.dirname, '../..');
+
+export const BUSYBOX = 'shipshape.local/busybox:1';
+export const PYTHON_BASE = 'shipshape.local/python-base:3';
+
+/** Runs docker and returns stdout; throws with stderr on failure. */
+export async function docker(args: string[], env: NodeJS.ProcessEnv = process.env): Promise<string> {
+  const { stdout } = await execFileP('docker', args, { env, maxBuffer: 64 * 1024 * 1024 });
+  return stdout.trim();
+}
+
+/**
+ * Makes sure a daemon answers and the local base images exist (pulled when possible, built
+ * from Debian packages otherwise). Runs scripts/provision.sh, which is idempotent.
+ */
+export async function ensureDocker(): Promise<void> {
+  try {
+    await docker(['image', 'inspect', BUSYBOX, PYTHON_BASE]);
+    return;
+  } catch {
+    await execFileP('bash', [path.join(ROOT, 'scripts/provision.sh')], { maxBuffer: 16 * 1024 * 1024 });
+  }
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
+    });
+  });
+}
+
+export async function waitFor<T>(
+  what: string,
+  probe: () => Promise<T | undefined>,
+  timeoutMs = 15000,
+  stepMs = 100
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe().catch(() => undefined);
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise(r => setTimeout(r, stepMs));
+  }
+}
+
+export interface Registry {
+  host: string;
+  port: number;
+  dir: string;
+  /** Everything the registry logged (one JSON or text line per request). */
+  log: () => string;
+  stop: () => Promise<void>;
+  restart: () => Promise<void>;
+}
+
+export interface RegistryOptions {
+  /** Extra YAML placed under `auth:` (htpasswd or token). */
+  auth?: string;
+}
+
+/** A Distribution v2 registry (the docker-registry package) on a free 127.0.0.1 port. */
+export async function startRegistry(options: RegistryOptions = {}): Promise<Registry> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'shipshape-registry-'));
+  const port = await freePort();
+  const config = [
+    'version: 0.1',
+    'log:',
+    '  level: info',
+    '  accesslog:',
+    '    disabled: false',
+    'storage:',
+    '  filesystem:',
+    `    rootdirectory: ${dir}/data`,
+    '  delete:',
+    '    enabled: true',
+    'http:',
+    `  addr: 127.0.0.1:${port}`,
+    ...(options.auth ? ['auth:', options.auth] : [])
+  ].join('\n');
+  await writeFile(path.join(dir, 'config.yml'), config);
+  let output = '';
+  let child: ChildProcess | undefined;
+  const launch = async (): Promise<void> => {
+    child = spawn('docker-registry', ['serve', path.join(dir, 'config.yml')], {
+      stdio: ['ignore', 'pipe', 'pipe']
+    });
+    child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
+    child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
+    await waitFor(`registry on 127.0.0.1:${port}`, async () => {
+      const res = await fetch(`http://127.0.0.1:${port}/v2/`);
+      return res.status === 200 || res.status === 401 ? true : undefined;
+    });
+  };
+  const stop = async (): Promise<void> => {
+    const c = child;
+    child = undefined;
+    if (!c || c.exitCode !== null) return;
+    await new Promise<void>(resolve => {
+      c.once('exit', () => resolve());
+      c.kill('SIGTERM');
+    });
+  };
+  await launch();
+  return {
+    host: `127.0.0.1:${port}`,
+    port,
+    dir,
+    log: () => output,
+    stop: async () => {
+      await stop();
+      await rm(dir, { recursive: true, force: true });
+    },
+    restart: async () => {
+      await stop();
+      await launch();
+    }
+  };
+}
+
+/** Removes images whose reference starts with the prefix (test cleanup). */
+export async function removeImages(reference: string): Promise<void> {
+  const ids = await docker(['images', '--filter', `reference=${reference}`, '-q']).catch(() => '');
+  const unique = [...new Set(ids.split('\n').filter(Boolean))];
+  if (unique.length > 0) await docker(['rmi', '-f', ...unique]).catch(() => '');
+}
