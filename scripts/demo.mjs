@@ -13,7 +13,9 @@ mkdirSync(out, { recursive: true });
 
 // A real push payload recorded by GitHub, re-pointed at a release tag.
 const examples = createRequire(import.meta.url)('@octokit/webhooks-examples');
-const push = structuredClone(examples.find(e => e.name === 'push').examples.find(e => e.ref.startsWith('refs/tags/')));
+const push = structuredClone(
+  examples.find(e => e.name === 'push').examples.find(e => e.ref.startsWith('refs/tags/'))
+);
 push.ref = 'refs/tags/v1.0.0';
 
 const files = {
@@ -51,7 +53,11 @@ const env = {
 };
 
 console.log('▶ node dist/index.js  (push of tag v1.0.0, examples/flask)\n');
-const main = spawnSync(process.execPath, [path.join(root, 'dist/index.js')], { env, stdio: 'inherit', cwd: root });
+const main = spawnSync(process.execPath, [path.join(root, 'dist/index.js')], {
+  env,
+  stdio: 'inherit',
+  cwd: root
+});
 console.log('\n▶ node dist/post/index.js\n');
 spawnSync(process.execPath, [path.join(root, 'dist/post/index.js')], { env, stdio: 'inherit', cwd: root });
 
