@@ -1,10 +1,12 @@
-import { DockerfileParser } from 'dockerfile-ast';
+import { DockerfileParser, type Flag } from 'dockerfile-ast';
 
 /** One instruction of a Dockerfile, with 1-based line numbers. */
 export interface Instruction {
   keyword: string;
   /** Arguments as BuildKit prints them: continuations joined, comments dropped. */
   args: string;
+  /** `--name=value` flags (COPY --from, RUN --mount, HEALTHCHECK --interval, ...). */
+  flags: Record<string, string>;
   line: number;
   endLine: number;
 }
@@ -21,6 +23,8 @@ export interface ParsedDockerfile {
   stages: Stage[];
   /** ARGs declared before the first FROM (they parameterise FROM lines). */
   globalArgs: Instruction[];
+  /** Comment lines (not parser directives), 1-based, text without the `#`. */
+  comments: { line: number; text: string }[];
 }
 
 export function parseDockerfile(text: string): ParsedDockerfile {
@@ -29,9 +33,12 @@ export function parseDockerfile(text: string): ParsedDockerfile {
   const globalArgs: Instruction[] = [];
   for (const node of doc.getInstructions()) {
     const range = node.getRange();
+    const flagNodes =
+      'getFlags' in node && typeof node.getFlags === 'function' ? (node.getFlags() as Flag[]) : [];
     const instruction: Instruction = {
       keyword: node.getKeyword().toUpperCase(),
       args: node.getArgumentsContent() ?? '',
+      flags: Object.fromEntries(flagNodes.map(f => [f.getName().toLowerCase(), f.getValue() ?? ''])),
       line: range.start.line + 1,
       endLine: range.end.line + 1
     };
@@ -50,7 +57,8 @@ export function parseDockerfile(text: string): ParsedDockerfile {
       stages[stages.length - 1].instructions.push(instruction);
     }
   }
-  return { stages, globalArgs };
+  const comments = doc.getComments().map(c => ({ line: c.getRange().start.line + 1, text: c.getContent() }));
+  return { stages, globalArgs, comments };
 }
 
 export const squash = (s: string): string => s.replace(/\s+/g, ' ').trim();

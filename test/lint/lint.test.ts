@@ -1,0 +1,259 @@
+import { describe, expect, test } from '@jest/globals';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { lintDockerfile, lintGate, RULES, type LintFinding } from '../../src/lint.js';
+import { ROOT } from '../helpers/docker.js';
+
+const GOOD_IGNORE = '.git\n';
+const NONE = Symbol('no .dockerignore');
+const lint = (
+  text: string,
+  dockerignore: string | typeof NONE = GOOD_IGNORE,
+  extra: { target?: string; ignore?: string[] } = {}
+) =>
+  lintDockerfile(text, {
+    dockerignore: dockerignore === NONE ? undefined : dockerignore,
+    ignore: extra.ignore ?? [],
+    target: extra.target
+  });
+const ids = (findings: LintFinding[]) => findings.map(f => f.rule);
+
+/** A Dockerfile that follows every practice; each case below changes one thing. */
+const CLEAN = [
+  'FROM python:3.12.12-slim',
+  'WORKDIR /app',
+  'COPY requirements.txt .',
+  'RUN pip install --no-cache-dir -r requirements.txt',
+  'COPY . .',
+  'EXPOSE 3000',
+  'HEALTHCHECK CMD curl -f http://localhost:3000/health || exit 1',
+  'USER app',
+  'CMD ["python", "app.py"]'
+];
+const withLines = (replace: Record<number, string | string[]>) =>
+  CLEAN.flatMap((line, i) => (i in replace ? replace[i] : [line])).join('\n');
+
+describe('each rule fires on its mistake and stays quiet on the fix', () => {
+  test('the clean Dockerfile has no findings', () => {
+    expect(lint(CLEAN.join('\n'))).toEqual([]);
+  });
+
+  test.each<[string, string, string, number]>([
+    ['SS001', withLines({ 0: 'FROM python' }), withLines({ 0: 'FROM python:3.12.12-slim' }), 1],
+    [
+      'SS001',
+      withLines({ 0: 'FROM python:latest' }),
+      withLines({ 0: 'FROM python@sha256:' + 'a'.repeat(64) }),
+      1
+    ],
+    [
+      'SS001',
+      withLines({ 0: ['ARG BASE=python', 'FROM ${BASE}'] }),
+      withLines({ 0: ['ARG BASE=python:3.12', 'FROM ${BASE}'] }),
+      2
+    ],
+    ['SS002', withLines({ 7: 'USER root' }), withLines({ 7: 'USER 1001:1001' }), 8],
+    ['SS002', withLines({ 7: 'USER 0:0' }), CLEAN.join('\n'), 8],
+    ['SS002', withLines({ 7: [] }), CLEAN.join('\n'), 1],
+    ['SS003', withLines({ 6: [] }), withLines({ 6: 'HEALTHCHECK NONE' }), 1],
+    ['SS004', withLines({ 4: 'ADD . .' }), withLines({ 4: 'ADD rootfs.tar.gz /' }), 5],
+    ['SS005', withLines({ 4: 'ADD https://example.com/x.tgz /opt/' }), CLEAN.join('\n'), 5],
+    [
+      'SS006',
+      withLines({
+        1: 'RUN apt-get update && apt-get install --no-install-recommends curl && rm -rf /var/lib/apt/lists/*'
+      }),
+      withLines({
+        1: 'RUN apt-get update && apt-get install -qy --no-install-recommends curl && rm -rf /var/lib/apt/lists/*'
+      }),
+      2
+    ],
+    [
+      'SS007',
+      withLines({ 1: 'RUN apt-get update && apt-get install -y curl && rm -rf /var/lib/apt/lists/*' }),
+      withLines({
+        1: 'RUN apt-get update && apt-get install -y --no-install-recommends curl && rm -rf /var/lib/apt/lists/*'
+      }),
+      2
+    ],
+    [
+      'SS008',
+      withLines({ 1: 'RUN apt-get update && apt-get install -y --no-install-recommends curl' }),
+      withLines({
+        1: 'RUN --mount=type=cache,target=/var/lib/apt apt-get update && apt-get install -y --no-install-recommends curl'
+      }),
+      2
+    ],
+    [
+      'SS009',
+      withLines({ 1: 'RUN apt-get dist-upgrade -y && rm -rf /var/lib/apt/lists/*' }),
+      CLEAN.join('\n'),
+      2
+    ],
+    ['SS010', withLines({ 1: 'RUN apk add curl' }), withLines({ 1: 'RUN apk add --no-cache curl' }), 2],
+    [
+      'SS011',
+      withLines({ 3: 'RUN python3 -m pip install -r requirements.txt' }),
+      withLines({ 3: ['ENV PIP_NO_CACHE_DIR=1', 'RUN pip install -r requirements.txt'] }),
+      4
+    ],
+    ['SS012', withLines({ 2: 'COPY . .', 4: [] }), CLEAN.join('\n'), 3],
+    [
+      'SS013',
+      withLines({ 1: 'ENV DB_PASSWORD=hunter2' }),
+      withLines({ 1: 'ENV DB_PASSWORD_FILE=/run/secrets/db' }),
+      2
+    ],
+    ['SS013', withLines({ 1: 'ARG GITHUB_TOKEN=ghp_123' }), withLines({ 1: 'ARG GITHUB_TOKEN' }), 2],
+    ['SS013', withLines({ 1: 'ENV API_KEY secret-value' }), withLines({ 1: 'ENV API_KEY=${API_KEY}' }), 2],
+    ['SS015', withLines({ 8: 'CMD python app.py' }), CLEAN.join('\n'), 9],
+    [
+      'SS015',
+      withLines({ 8: 'ENTRYPOINT exec python app.py' }),
+      withLines({ 8: ['ENTRYPOINT ["/usr/bin/tini", "--"]', 'CMD ["python", "app.py"]'] }),
+      9
+    ],
+    ['SS016', withLines({ 8: ['CMD ["a"]', 'CMD ["b"]'] }), CLEAN.join('\n'), 9],
+    [
+      'SS017',
+      withLines({ 3: 'RUN cd /tmp && pip install --no-cache-dir -r /app/requirements.txt' }),
+      CLEAN.join('\n'),
+      4
+    ],
+    ['SS018', withLines({ 1: 'WORKDIR app' }), withLines({ 1: 'WORKDIR $HOME/app' }), 2],
+    [
+      'SS019',
+      withLines({ 3: 'RUN sudo pip install --no-cache-dir -r requirements.txt' }),
+      CLEAN.join('\n'),
+      4
+    ],
+    [
+      'SS020',
+      withLines({ 3: 'RUN curl -fsSL https://get.example.com | bash' }),
+      withLines({
+        3: 'RUN curl -fsSLo /tmp/i.sh https://get.example.com && sha256sum -c i.sha && sh /tmp/i.sh'
+      }),
+      4
+    ],
+    ['SS020', withLines({ 3: 'RUN wget -qO- https://get.example.com | sudo sh -' }), CLEAN.join('\n'), 4],
+    ['SS021', withLines({ 5: [] }), withLines({ 5: 'EXPOSE 3000/tcp' }), 6]
+  ])('%s', (rule, bad, good, line) => {
+    const found = lint(bad).filter(f => f.rule === rule);
+    expect(found.map(f => f.line)).toEqual([line]);
+    expect(found[0].fix).toBe(RULES[rule as keyof typeof RULES].fix);
+    expect(lint(good).filter(f => f.rule === rule)).toEqual([]);
+  });
+
+  test.each<[string | typeof NONE, boolean]>([
+    [NONE, true],
+    ['node_modules\n', true],
+    ['*\n!src\n', false],
+    ['.git/\n', false],
+    ['**/.git\n', false],
+    ['.git\n!.git\n', true]
+  ])('SS014 with .dockerignore %j fires: %s', (dockerignore, fires) => {
+    expect(ids(lint(CLEAN.join('\n'), dockerignore)).includes('SS014')).toBe(fires);
+  });
+});
+
+describe('multi-stage builds', () => {
+  const multi = [
+    'ARG GO=1.23.4',
+    'FROM golang:${GO} AS build',
+    'WORKDIR /src',
+    'COPY go.mod go.sum ./',
+    'RUN go mod download',
+    'COPY . .',
+    'RUN CGO_ENABLED=0 go build -o /out/app ./cmd/app',
+    'CMD go run .',
+    'FROM gcr.io/distroless/static:nonroot',
+    'COPY --from=build /out/app /app',
+    'HEALTHCHECK CMD ["/app", "healthcheck"]',
+    'USER nonroot',
+    'ENTRYPOINT ["/app"]'
+  ].join('\n');
+
+  test('runtime rules look at the final stage only; COPY --from is not COPY . .', () => {
+    // The build stage runs as root, has no HEALTHCHECK and a shell-form CMD: none of it ships.
+    expect(lint(multi)).toEqual([]);
+  });
+
+  test('with target= the built stage is the one checked', () => {
+    expect(ids(lint(multi, GOOD_IGNORE, { target: 'build' })).sort()).toEqual(['SS002', 'SS003', 'SS015']);
+  });
+
+  test('a final stage built FROM an earlier stage inherits its USER and HEALTHCHECK', () => {
+    const text = [
+      'FROM python:3.12.12-slim AS base',
+      'HEALTHCHECK CMD ["python3", "-c", "print(1)"]',
+      'USER 1000',
+      'FROM base',
+      'CMD ["python3", "app.py"]'
+    ].join('\n');
+    expect(lint(text)).toEqual([]);
+  });
+
+  test('heredoc RUN bodies, parser directives and line continuations are read', () => {
+    const text = [
+      '# syntax=docker/dockerfile:1',
+      '# escape=\\',
+      'FROM debian:12.8',
+      'RUN <<EOF',
+      'apt-get update',
+      'apt-get install -y --no-install-recommends curl',
+      'EOF',
+      'RUN apt-get install \\',
+      '      --no-install-recommends \\',
+      '      -y tini && rm -rf /var/lib/apt/lists/*',
+      'HEALTHCHECK CMD ["true"]',
+      'USER 1000',
+      'CMD ["tini", "--", "sleep", "1"]'
+    ].join('\n');
+    expect(lint(text).map(f => `${f.rule}@${f.line}`)).toEqual(['SS008@4']);
+  });
+});
+
+describe('suppression', () => {
+  const text = withLines({
+    1: ['# shipshape-ignore SS013', 'ENV DB_PASSWORD=hunter2', 'ENV ADMIN_TOKEN=abc']
+  });
+  test('an inline comment on the line before skips that rule on that line only', () => {
+    expect(lint(text).map(f => `${f.rule}@${f.line}`)).toEqual(['SS013@4']);
+  });
+  test('lint-ignore takes ids or names', () => {
+    expect(lint(text, GOOD_IGNORE, { ignore: ['secret-in-image'] })).toEqual([]);
+    expect(lint(text, GOOD_IGNORE, { ignore: ['ss013'] })).toEqual([]);
+  });
+});
+
+describe('the gate', () => {
+  const findings = lint(withLines({ 7: [], 1: 'ENV X_TOKEN=1' }), NONE);
+  test.each<['error' | 'warning' | 'none', boolean]>([
+    ['error', true],
+    ['warning', true],
+    ['none', false]
+  ])('lint-fail-on=%s fails: %s', (level, fails) => {
+    expect(lintGate(findings, level)).toBe(fails);
+  });
+  test('warnings alone pass lint-fail-on=error', () => {
+    expect(lintGate(lint(withLines({ 7: [] })), 'error')).toBe(false);
+    expect(lintGate(lint(withLines({ 7: [] })), 'warning')).toBe(true);
+  });
+});
+
+describe('the tutorials and the bad example', () => {
+  test('examples/flask passes clean', async () => {
+    const dir = path.join(ROOT, 'examples/flask');
+    const findings = lint(
+      await readFile(path.join(dir, 'Dockerfile'), 'utf8'),
+      await readFile(path.join(dir, '.dockerignore'), 'utf8')
+    );
+    expect(findings).toEqual([]);
+  });
+
+  test('the deliberately bad Dockerfile triggers every rule exactly once', async () => {
+    const text = await readFile(path.join(ROOT, 'test/lint/bad.Dockerfile'), 'utf8');
+    const findings = lint(text, NONE);
+    expect(ids(findings).sort()).toEqual(Object.keys(RULES).sort());
+  });
+});
