@@ -1,4 +1,4 @@
-import { DockerfileParser, type Flag } from 'dockerfile-ast';
+import { DockerfileParser, ModifiableInstruction } from 'dockerfile-ast';
 
 /** One instruction of a Dockerfile, with 1-based line numbers. */
 export interface Instruction {
@@ -33,8 +33,7 @@ export function parseDockerfile(text: string): ParsedDockerfile {
   const globalArgs: Instruction[] = [];
   for (const node of doc.getInstructions()) {
     const range = node.getRange();
-    const flagNodes =
-      'getFlags' in node && typeof node.getFlags === 'function' ? (node.getFlags() as Flag[]) : [];
+    const flagNodes = node instanceof ModifiableInstruction ? node.getFlags() : [];
     const instruction: Instruction = {
       keyword: node.getKeyword().toUpperCase(),
       args: node.getArgumentsContent() ?? '',
