@@ -1,12 +1,17 @@
 import * as core from '@actions/core';
+import { removeRunContainers } from './smoke.js';
+import { savedRunLabel } from './state.js';
 
-/** The post step: removes what the main step left behind. Never fails the job. */
+/** The post step: removes what the main step left behind. Each task only warns on failure. */
 export async function post(): Promise<void> {
-  try {
-    core.debug('Shipshape post step: nothing to clean up');
-    await Promise.resolve();
-  } catch (error) {
-    core.warning(`cleanup: ${(error as Error).message}`);
+  const label = savedRunLabel();
+  if (label) {
+    try {
+      const removed = await removeRunContainers(label);
+      if (removed > 0) core.info(`Removed ${removed} container(s) left by this run`);
+    } catch (error) {
+      core.warning(`cleanup of containers: ${(error as Error).message}`);
+    }
   }
 }
 

@@ -1,4 +1,7 @@
 import type { BuildResult } from './build.js';
+import type { Gates } from './gate.js';
+import type { LintResult } from './lint.js';
+import type { SmokeResult } from './smoke.js';
 import { code, codeBlock, table, text } from './markdown.js';
 import type { Plan } from './plan/index.js';
 
@@ -7,6 +10,9 @@ export interface RunReport {
   plan: Plan;
   dryRun: boolean;
   build?: BuildResult;
+  lint?: LintResult;
+  smoke?: SmokeResult;
+  gates?: Gates;
 }
 
 export function renderSummary(report: RunReport): string {

@@ -19,7 +19,11 @@ describe('dry-run: node dist/index.js as the runner runs it', () => {
     const { bin, calls } = await recordingDocker();
     const s = scenario('tag-v1.2.3');
     const run = await runAction({
-      inputs: { 'dry-run': 'true', images: 'ghcr.io/acme/app\ndocker.io/acme/app' },
+      inputs: {
+        'dry-run': 'true',
+        context: 'examples/flask',
+        images: 'ghcr.io/acme/app\ndocker.io/acme/app'
+      },
       event: { name: s.name, payload: s.payload, ref: s.ref, sha: s.sha },
       env: { PATH: `${bin}:${process.env.PATH ?? ''}`, INPUT_LABELS: 'com.example.team=ships' }
     });

@@ -43,8 +43,16 @@ export interface RunOptions {
   dir?: string;
 }
 
-/** Runs a bundled entry point exactly as the runner does: env in, command files out. */
-export async function runAction(options: RunOptions): Promise<ActionRun> {
+export interface PreparedRun {
+  dir: string;
+  env: NodeJS.ProcessEnv;
+  entry: string;
+  cwd: string;
+  files: { event: string; output: string; summary: string; state: string };
+}
+
+/** Writes the event and command files and builds the runner's environment for one step. */
+export async function prepareRun(options: RunOptions): Promise<PreparedRun> {
   const dir = options.dir ?? (await mkdtemp(path.join(os.tmpdir(), 'shipshape-run-')));
   const files = {
     event: path.join(dir, 'event.json'),
@@ -83,19 +91,36 @@ export async function runAction(options: RunOptions): Promise<ActionRun> {
     ...options.env
   };
   const entry = path.join(ROOT, options.entry ?? 'dist/index.js');
-  const result = await new Promise<{ exitCode: number; stdout: string; stderr: string }>(resolve => {
+  return { dir, env, entry, cwd: options.workspace ?? ROOT, files };
+}
+
+export interface StepResult {
+  exitCode: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** What a step left in its command files. */
+export async function collect(run: PreparedRun, result: StepResult): Promise<ActionRun> {
+  return {
+    ...result,
+    outputs: parseCommandFile(await readFile(run.files.output, 'utf8')),
+    summary: await readFile(run.files.summary, 'utf8'),
+    state: parseCommandFile(await readFile(run.files.state, 'utf8')),
+    dir: run.dir
+  };
+}
+
+/** Runs a bundled entry point exactly as the runner does: env in, command files out. */
+export async function runAction(options: RunOptions): Promise<ActionRun> {
+  const run = await prepareRun(options);
+  const result = await new Promise<StepResult>(resolve => {
     execFile(
       process.execPath,
-      [entry],
-      { env, cwd: options.workspace ?? ROOT, maxBuffer: 64 * 1024 * 1024 },
+      [run.entry],
+      { env: run.env, cwd: run.cwd, maxBuffer: 64 * 1024 * 1024 },
       (error, stdout, stderr) => resolve({ exitCode: error ? Number(error.code ?? 1) : 0, stdout, stderr })
     );
   });
-  return {
-    ...result,
-    outputs: parseCommandFile(await readFile(files.output, 'utf8')),
-    summary: await readFile(files.summary, 'utf8'),
-    state: parseCommandFile(await readFile(files.state, 'utf8')),
-    dir
-  };
+  return collect(run, result);
 }

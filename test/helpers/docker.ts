@@ -138,3 +138,27 @@ export async function removeImages(reference: string): Promise<void> {
   const unique = [...new Set(ids.split('\n').filter(Boolean))];
   if (unique.length > 0) await docker(['rmi', '-f', ...unique]).catch(() => '');
 }
+
+/** Builds a context-less test image from Dockerfile text (BuildKit when the CLI has it). */
+export async function buildTestImage(tag: string, dockerfile: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('docker', ['build', '-q', '-t', tag, '-'], {
+      env: { ...process.env, PATH: `/usr/bin:${process.env.PATH ?? ''}`, DOCKER_BUILDKIT: '1' },
+      stdio: ['pipe', 'pipe', 'pipe']
+    });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    child.on('exit', code =>
+      code === 0 ? resolve(out.trim()) : reject(new Error(`build of ${tag} failed: ${err}`))
+    );
+    child.stdin.end(dockerfile);
+  });
+}
+
+/** Containers carrying a label key (optionally with a value), running or not. */
+export async function containersWithLabel(label: string): Promise<string[]> {
+  const out = await docker(['ps', '--all', '--quiet', '--filter', `label=${label}`]);
+  return out.split('\n').filter(Boolean);
+}

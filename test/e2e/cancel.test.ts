@@ -1,0 +1,74 @@
+import { afterAll, beforeAll, expect, test } from '@jest/globals';
+import { spawn } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { RUN_LABEL } from '../../src/smoke.js';
+import { parseCommandFile, prepareRun, runAction } from '../helpers/action.js';
+import {
+  BUSYBOX,
+  ROOT,
+  containersWithLabel,
+  ensureDocker,
+  removeImages,
+  waitFor
+} from '../helpers/docker.js';
+import { scenario } from '../helpers/events.js';
+import { readFile } from 'node:fs/promises';
+
+let dir: string;
+beforeAll(async () => {
+  await ensureDocker();
+  dir = await mkdtemp(path.join(ROOT, 'test/.tmp-cancel-'));
+  await writeFile(
+    path.join(dir, 'Dockerfile'),
+    `FROM ${BUSYBOX}\nHEALTHCHECK --start-period=300s CMD false\nUSER 65534\nCMD ["sleep", "300"]\n`
+  );
+  await writeFile(path.join(dir, '.dockerignore'), '.git\n');
+}, 300000);
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+  await removeImages('shipshape-cancel.local/*');
+});
+
+test('main step killed mid smoke test: the post step removes its container', async () => {
+  const s = scenario('push-branch');
+  const prepared = await prepareRun({
+    inputs: {
+      context: path.relative(ROOT, dir),
+      images: 'shipshape-cancel.local/app',
+      scan: 'false',
+      'health-timeout': '120s'
+    },
+    event: { name: s.name, payload: s.payload, ref: s.ref, sha: s.sha },
+    env: { PATH: `/usr/bin:${process.env.PATH ?? ''}` }
+  });
+  const main = spawn(process.execPath, [prepared.entry], {
+    env: prepared.env,
+    cwd: prepared.cwd,
+    stdio: 'ignore'
+  });
+  const label = await waitFor(
+    'the run label in GITHUB_STATE',
+    async () => parseCommandFile(await readFile(prepared.files.state, 'utf8'))['run-label'],
+    60000
+  );
+  await waitFor(
+    'the smoke container',
+    async () => ((await containersWithLabel(`${RUN_LABEL}=${label}`)).length > 0 ? true : undefined),
+    60000
+  );
+  // What the runner does on cancellation after its grace period.
+  main.kill('SIGKILL');
+  await new Promise(resolve => main.once('exit', resolve));
+  expect(await containersWithLabel(`${RUN_LABEL}=${label}`)).toHaveLength(1);
+
+  const post = await runAction({
+    inputs: {},
+    event: { name: s.name, payload: s.payload, ref: s.ref, sha: s.sha },
+    dir: prepared.dir,
+    entry: 'dist/post/index.js'
+  });
+  expect(post.exitCode).toBe(0);
+  expect(post.stdout).toContain('Removed 1 container(s) left by this run');
+  expect(await containersWithLabel(`${RUN_LABEL}=${label}`)).toEqual([]);
+}, 120000);

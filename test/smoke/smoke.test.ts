@@ -1,0 +1,162 @@
+import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { randomBytes } from 'node:crypto';
+import { RUN_LABEL, smokeTest, type SmokeOptions } from '../../src/smoke.js';
+import {
+  BUSYBOX,
+  PYTHON_BASE,
+  ROOT,
+  buildTestImage,
+  containersWithLabel,
+  docker,
+  ensureDocker,
+  removeImages
+} from '../helpers/docker.js';
+
+const LABEL = `smoke-test-${randomBytes(3).toString('hex')}`;
+const PREFIX = 'shipshape-smoke-test.local';
+const WEB = 'httpd -f -p 8080 -h /www';
+const PROBE = 'wget -q -O /dev/null http://127.0.0.1:8080/';
+
+const images: Record<string, string> = {
+  healthy: `FROM ${BUSYBOX}\nRUN echo ok > /www/index.html\nEXPOSE 8080\nHEALTHCHECK --interval=30s CMD ${PROBE}\nCMD ${WEB}`,
+  unhealthy: `FROM ${BUSYBOX}\nHEALTHCHECK --interval=30s --retries=2 CMD echo probe-says-no && false\nCMD sleep 300`,
+  exits: `FROM ${BUSYBOX}\nHEALTHCHECK CMD true\nCMD ["sh", "-c", "echo config missing: DATABASE_URL; exit 3"]`,
+  slow: `FROM ${BUSYBOX}\nRUN echo ok > /www/index.html\nHEALTHCHECK --interval=30s --start-period=60s CMD ${PROBE}\nCMD sh -c "sleep 3; ${WEB}"`,
+  never: `FROM ${BUSYBOX}\nHEALTHCHECK --interval=30s --start-period=300s CMD ${PROBE}\nCMD sleep 300`,
+  plain: `FROM ${BUSYBOX}\nRUN echo ok > /www/index.html\nEXPOSE 8080\nCMD ${WEB}`,
+  ready: `FROM ${BUSYBOX}\nCMD sh -c "sleep 1; touch /tmp/ready; sleep 300"`,
+  sleeper: `FROM ${BUSYBOX}\nCMD sleep 300`,
+  envcheck: `FROM ${BUSYBOX}\nHEALTHCHECK --interval=30s CMD test "$GREETING" = "hello world"\nCMD sleep 300`
+};
+
+const options = (extra: Partial<SmokeOptions> = {}): SmokeOptions => ({
+  healthCmd: '',
+  smokePort: undefined,
+  smokePath: '/',
+  smokeEnv: [],
+  timeoutMs: 20000,
+  ...extra
+});
+const run = (name: string, extra: Partial<SmokeOptions> = {}) =>
+  smokeTest({ image: `${PREFIX}/${name}`, label: LABEL, options: options(extra) });
+
+beforeAll(async () => {
+  await ensureDocker();
+  await Promise.all(Object.entries(images).map(([name, text]) => buildTestImage(`${PREFIX}/${name}`, text)));
+}, 300000);
+
+afterAll(async () => {
+  // The module removes every container it starts: nothing with the label may be left.
+  expect(await containersWithLabel(`${RUN_LABEL}=${LABEL}`)).toEqual([]);
+  await removeImages(`${PREFIX}/*`);
+});
+
+describe('smoke test with a real daemon', () => {
+  test('an image with HEALTHCHECK --interval=30s is healthy in seconds, not 30', async () => {
+    const result = await run('healthy');
+    expect(result).toMatchObject({ health: 'healthy', passed: true, mode: 'healthcheck' });
+    expect(result.timeToHealthyMs).toBeLessThan(10000);
+    expect(result.decisionLatencyMs).toBeGreaterThanOrEqual(0);
+  });
+
+  test('a failing HEALTHCHECK is unhealthy, with the probe output as evidence', async () => {
+    const result = await run('unhealthy');
+    expect(result).toMatchObject({ health: 'unhealthy', passed: false });
+    expect(result.message).toContain('became unhealthy');
+    expect(result.evidence).toContain('probe-says-no');
+  });
+
+  test('a container that exits at once reports its exit code and logs', async () => {
+    const result = await run('exits');
+    expect(result).toMatchObject({ health: 'unhealthy', passed: false });
+    expect(result.message).toContain('exited with code 3');
+    expect(result.evidence).toContain('config missing: DATABASE_URL');
+  });
+
+  test('a slow start inside its start period makes it within health-timeout', async () => {
+    const result = await run('slow', { timeoutMs: 20000 });
+    expect(result).toMatchObject({ health: 'healthy', passed: true });
+    expect(result.timeToHealthyMs).toBeGreaterThanOrEqual(3000);
+  });
+
+  test('one that is not healthy by health-timeout fails at the deadline', async () => {
+    const started = Date.now();
+    const result = await run('never', { timeoutMs: 3000 });
+    expect(result).toMatchObject({ health: 'unhealthy', passed: false });
+    expect(result.message).toContain('not healthy within health-timeout 3 s');
+    expect(Date.now() - started).toBeLessThan(10000);
+  });
+
+  test('no HEALTHCHECK + smoke-port: probed over HTTP on 127.0.0.1', async () => {
+    const result = await run('plain', { smokePort: 8080, smokePath: '/index.html' });
+    expect(result).toMatchObject({ health: 'healthy', passed: true, mode: 'http' });
+  });
+
+  test('no HEALTHCHECK + smoke-port on a server that never answers: deadline', async () => {
+    const result = await run('sleeper', { smokePort: 8080, timeoutMs: 3000 });
+    expect(result).toMatchObject({ health: 'unhealthy', passed: false, mode: 'http' });
+  });
+
+  test('no HEALTHCHECK + health-cmd: the command becomes the container health check', async () => {
+    const result = await run('ready', { healthCmd: 'test -f /tmp/ready' });
+    expect(result).toMatchObject({ health: 'healthy', passed: true, mode: 'health-cmd' });
+  });
+
+  test('no HEALTHCHECK and nothing given: still running after the window → no-healthcheck', async () => {
+    const result = await run('sleeper');
+    expect(result).toMatchObject({ health: 'no-healthcheck', passed: true, mode: 'stability' });
+    expect(result.message).toContain('Add a HEALTHCHECK');
+  });
+
+  test('no HEALTHCHECK and it exits inside the window: failed', async () => {
+    const result = await smokeTest({
+      image: `${PREFIX}/exits`,
+      label: LABEL,
+      options: options({ healthCmd: '' })
+    });
+    expect(result.passed).toBe(false);
+  });
+
+  test('smoke-env reaches the container (and stays out of docker argv)', async () => {
+    const result = await run('envcheck', { smokeEnv: ['GREETING=hello world'] });
+    expect(result).toMatchObject({ health: 'healthy', passed: true });
+    const failing = await run('envcheck', { smokeEnv: ['GREETING=bye'], timeoutMs: 8000 });
+    expect(failing.passed).toBe(false);
+  });
+
+  test('ports are published on 127.0.0.1 only', async () => {
+    // Observe the container while the test runs: every binding must be loopback.
+    const pending = run('healthy');
+    let bindings = '';
+    for (let i = 0; i < 50 && !bindings; i++) {
+      const [id] = await containersWithLabel(`${RUN_LABEL}=${LABEL}`);
+      if (id) bindings = await docker(['port', id]).catch(() => '');
+      await new Promise(r => setTimeout(r, 100));
+    }
+    await pending;
+    expect(bindings).toMatch(/^8080\/tcp -> 127\.0\.0\.1:\d+$/m);
+    expect(bindings).not.toMatch(/0\.0\.0\.0|::/);
+  });
+
+  test('examples/flask (HEALTHCHECK --interval=30s) is healthy within 5 s', async () => {
+    await docker(
+      [
+        'build',
+        '-q',
+        '--build-arg',
+        `BASE_IMAGE=${PYTHON_BASE}`,
+        '-t',
+        `${PREFIX}/flask`,
+        `${ROOT}/examples/flask`
+      ],
+      {
+        ...process.env,
+        PATH: `/usr/bin:${process.env.PATH ?? ''}`,
+        DOCKER_BUILDKIT: '1'
+      }
+    );
+    const result = await run('flask');
+    expect(result).toMatchObject({ health: 'healthy', passed: true, mode: 'healthcheck' });
+    expect(result.timeToHealthyMs).toBeLessThan(5000);
+  });
+});
