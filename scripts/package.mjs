@@ -2,10 +2,7 @@
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 
-const entries = [
-  ['src/index.ts', 'dist'],
-  ['src/post.ts', 'dist/post']
-];
+const entries = [['src/index.ts', 'dist']];
 rmSync('dist', { recursive: true, force: true });
 for (const [entry, out] of entries) {
   execFileSync(

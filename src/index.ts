@@ -1,3 +1,12 @@
 import { run } from './main.js';
+import { post } from './post.js';
+import { isPost, markMainStarted } from './state.js';
 
-await run();
+// One bundle for both steps (as actions/checkout does): the main step marks its state, and
+// the runner hands that state back to the post step.
+if (isPost()) {
+  await post();
+} else {
+  markMainStarted();
+  await run();
+}

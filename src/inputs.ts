@@ -1,6 +1,9 @@
 import * as core from '@actions/core';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { LatestMode } from './plan/tags.js';
+import { DEFAULT_TRIVY_VERSION } from './scan/install.js';
+import { DEFAULT_DB_REPOSITORIES } from './scan/trivy.js';
 
 export const SEVERITIES = ['UNKNOWN', 'LOW', 'MEDIUM', 'HIGH', 'CRITICAL'] as const;
 export type Severity = (typeof SEVERITIES)[number];
@@ -26,6 +29,8 @@ export interface Inputs {
   overwriteReleaseTags: boolean;
   scan: boolean;
   trivyVersion: string;
+  trivyDbRepositories: string[];
+  scanTimeoutMs: number;
   severity: Severity[];
   failOn: Severity | 'none';
   ignoreUnfixed: boolean;
@@ -149,11 +154,17 @@ export function getInputs(read: InputReader = actionInput, env = process.env): I
     password: read('password'),
     overwriteReleaseTags: bool(read, 'overwrite-release-tags', false),
     scan: bool(read, 'scan', true),
-    trivyVersion: read('trivy-version').trim(),
+    trivyVersion: (read('trivy-version') || DEFAULT_TRIVY_VERSION).trim().replace(/^v/, ''),
+    trivyDbRepositories: list(read('trivy-db-repository') || DEFAULT_DB_REPOSITORIES.join(',')),
+    scanTimeoutMs: parseDuration(read('scan-timeout') || '10m', 'scan-timeout'),
     severity: severities(read),
     failOn: oneOf(read, 'fail-on', ['none', ...SEVERITIES], 'CRITICAL'),
     ignoreUnfixed: bool(read, 'ignore-unfixed', false),
-    trivyignore: trivyignore ? insideWorkspace(workspace, trivyignore, 'trivyignore') : '',
+    trivyignore: trivyignore
+      ? insideWorkspace(workspace, trivyignore, 'trivyignore')
+      : existsSync(path.join(workspace, '.trivyignore'))
+        ? path.join(workspace, '.trivyignore')
+        : '',
     smokeTest: bool(read, 'smoke-test', true),
     healthTimeoutMs: parseDuration(read('health-timeout') || '60s', 'health-timeout'),
     healthCmd: read('health-cmd').trim(),

@@ -8,7 +8,10 @@ import { lintStage } from './lint.js';
 import { makePlan, type Plan } from './plan/index.js';
 import { renderSummary, type RunReport } from './report.js';
 import { logSmoke, smokeTest, type SmokeResult } from './smoke.js';
+import { scanStage, type ScanResult } from './scan/index.js';
 import { newRunLabel } from './state.js';
+import os from 'node:os';
+import path from 'node:path';
 
 function setPlanOutputs(plan: Plan): void {
   core.setOutput('version', plan.version);
@@ -22,13 +25,13 @@ async function writeSummary(report: RunReport): Promise<void> {
   await core.summary.addRaw(renderSummary(report)).write();
 }
 
-async function smokeStage(inputs: Inputs, imageId: string): Promise<SmokeResult> {
+async function smokeStage(inputs: Inputs, imageId: string, label: string): Promise<SmokeResult> {
   if (!inputs.smokeTest) {
     return { health: 'skipped', passed: true, mode: 'skipped', message: 'smoke-test: false' };
   }
   const result = await smokeTest({
     image: imageId,
-    label: newRunLabel(),
+    label,
     options: {
       healthCmd: inputs.healthCmd,
       smokePort: inputs.smokePort,
@@ -41,7 +44,49 @@ async function smokeStage(inputs: Inputs, imageId: string): Promise<SmokeResult>
   return result;
 }
 
-/** The main step: plan → lint → build → smoke test → gate. One failure path: setFailed. */
+async function runScan(inputs: Inputs, image: string, outputDir: string): Promise<ScanResult | undefined> {
+  if (!inputs.scan) return undefined;
+  const result = await scanStage({
+    image,
+    dockerfile: inputs.file,
+    target: inputs.target,
+    trivyVersion: inputs.trivyVersion,
+    dbRepositories: inputs.trivyDbRepositories,
+    severity: inputs.severity,
+    failOn: inputs.failOn,
+    ignoreUnfixed: inputs.ignoreUnfixed,
+    ignoreFile: inputs.trivyignore || undefined,
+    timeoutMs: inputs.scanTimeoutMs,
+    outputDir
+  });
+  core.info(`Scan: ${result.detail}`);
+  return result;
+}
+
+function setScanOutputs(scan: ScanResult | undefined): void {
+  core.setOutput('scan-result', scan ? (scan.failed ? 'failed' : 'passed') : 'skipped');
+  core.setOutput('vulnerabilities', JSON.stringify(scan?.report.counts ?? {}));
+  core.setOutput('sarif', scan?.sarifPath ?? '');
+}
+
+/** Scan and smoke test run side by side; both always finish (the smoke test cleans up). */
+async function scanAndSmoke(
+  inputs: Inputs,
+  plan: Plan,
+  imageId: string
+): Promise<[ScanResult | undefined, SmokeResult]> {
+  const label = newRunLabel();
+  const outputDir = path.join(process.env.RUNNER_TEMP || os.tmpdir(), `shipshape-${label}`);
+  const [scan, smoke] = await Promise.allSettled([
+    runScan(inputs, plan.tags[0], outputDir),
+    smokeStage(inputs, imageId, label)
+  ]);
+  if (scan.status === 'rejected') throw scan.reason;
+  if (smoke.status === 'rejected') throw smoke.reason;
+  return [scan.value, smoke.value];
+}
+
+/** The main step: plan → lint → build → scan ∥ smoke test → gate. One failure path: setFailed. */
 export async function run(): Promise<void> {
   try {
     const inputs = getInputs();
@@ -77,9 +122,10 @@ export async function run(): Promise<void> {
       builder
     );
     core.setOutput('image-id', report.build.imageId);
-    report.smoke = await smokeStage(inputs, report.build.imageId);
+    [report.scan, report.smoke] = await scanAndSmoke(inputs, plan, report.build.imageId);
+    setScanOutputs(report.scan);
     core.setOutput('health', report.smoke.health);
-    report.gates = decideGates(report.lint, undefined, report.smoke, inputs.lintFailOn);
+    report.gates = decideGates(report.lint, report.scan, report.smoke, inputs.lintFailOn);
     core.setOutput('pushed', 'false');
     await writeSummary(report);
     const failed = report.gates.gates.filter(g => g.status === 'failed');

@@ -14,5 +14,3 @@ export async function post(): Promise<void> {
     }
   }
 }
-
-await post();

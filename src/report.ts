@@ -1,6 +1,7 @@
 import type { BuildResult } from './build.js';
 import type { Gates } from './gate.js';
 import type { LintResult } from './lint.js';
+import type { ScanResult } from './scan/index.js';
 import type { SmokeResult } from './smoke.js';
 import { code, codeBlock, table, text } from './markdown.js';
 import type { Plan } from './plan/index.js';
@@ -12,6 +13,7 @@ export interface RunReport {
   build?: BuildResult;
   lint?: LintResult;
   smoke?: SmokeResult;
+  scan?: ScanResult;
   gates?: Gates;
 }
 

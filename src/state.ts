@@ -5,7 +5,12 @@ import { randomBytes } from 'node:crypto';
  * What the main step hands to the post step. Each value is saved by one setter and read back
  * by its getter here, so the two steps cannot drift apart.
  */
-const KEYS = { runLabel: 'run-label', dockerConfig: 'docker-config' } as const;
+const KEYS = { isPost: 'isPost', runLabel: 'run-label', dockerConfig: 'docker-config' } as const;
+
+export const isPost = (): boolean => core.getState(KEYS.isPost) === 'true';
+export function markMainStarted(): void {
+  core.saveState(KEYS.isPost, 'true');
+}
 
 /** A label value unique to this job run, saved before any container exists. */
 export function newRunLabel(env = process.env): string {

@@ -66,7 +66,7 @@ test('main step killed mid smoke test: the post step removes its container', asy
     inputs: {},
     event: { name: s.name, payload: s.payload, ref: s.ref, sha: s.sha },
     dir: prepared.dir,
-    entry: 'dist/post/index.js'
+    entry: 'dist/index.js'
   });
   expect(post.exitCode).toBe(0);
   expect(post.stdout).toContain('Removed 1 container(s) left by this run');

@@ -162,3 +162,35 @@ export async function containersWithLabel(label: string): Promise<string[]> {
   const out = await docker(['ps', '--all', '--quiet', '--filter', `label=${label}`]);
   return out.split('\n').filter(Boolean);
 }
+
+export const FIXTURES = path.resolve(ROOT, '../shared/fixtures/trivy');
+export const STANDIN_BIN = path.join(ROOT, 'test/bin');
+
+export interface FileServer {
+  url: string;
+  hits: string[];
+  close: () => Promise<void>;
+}
+
+/** A static HTTP server on 127.0.0.1 serving the given path → content map (404 otherwise). */
+export async function serveFiles(files: Map<string, Buffer>): Promise<FileServer> {
+  const { createServer } = await import('node:http');
+  const hits: string[] = [];
+  const server = createServer((req, res) => {
+    hits.push(req.url ?? '');
+    const body = files.get(req.url ?? '');
+    if (!body) {
+      res.writeHead(404).end('not found');
+      return;
+    }
+    res.writeHead(200, { 'content-length': body.length }).end(body);
+  });
+  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    hits,
+    close: () => new Promise(resolve => server.close(() => resolve()))
+  };
+}

@@ -1,0 +1,104 @@
+import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { parseDockerfile } from '../../src/dockerfile.js';
+import { keywordOf, mapLayers } from '../../src/scan/layers.js';
+import { parseTrivyReport, type HistoryEntry } from '../../src/scan/report.js';
+import { locateFindings } from '../../src/scan/index.js';
+import { BUSYBOX, FIXTURES, buildTestImage, docker, ensureDocker, removeImages } from '../helpers/docker.js';
+
+describe('history entries name their instruction', () => {
+  test.each([
+    ['RUN |1 V=1 /bin/sh -c echo $V > x # buildkit', 'RUN'],
+    ['COPY f.txt . # buildkit', 'COPY'],
+    ['WORKDIR /app', 'WORKDIR'],
+    ['/bin/sh -c #(nop) COPY file:690f63c3 in . ', 'COPY'],
+    ['/bin/sh -c #(nop) ADD file:a86aea1f in / ', 'ADD'],
+    ['/bin/sh -c apk add --no-cache curl', 'RUN'],
+    ['|1 V=1 /bin/sh -c echo $V > x', 'RUN'],
+    ['/bin/sh -c #(nop)  CMD ["/bin/sh"]', 'CMD']
+  ])('%s → %s', (createdBy, keyword) => {
+    expect(keywordOf(createdBy)).toBe(keyword);
+  });
+});
+
+describe('layer → Dockerfile line, on recorded Trivy reports', () => {
+  test('alpine-39: its ADD layer maps to the ADD line of the Dockerfile that made it', () => {
+    const report = parseTrivyReport(readFileSync(path.join(FIXTURES, 'alpine-39.json.golden'), 'utf8'));
+    const dockerfile = parseDockerfile(
+      'FROM scratch\nADD alpine-minirootfs-3.9.4-x86_64.tar.gz /\nCMD ["/bin/sh"]\n'
+    );
+    const layers = mapLayers(report.diffIds, report.history, dockerfile);
+    expect([...layers.values()]).toEqual([
+      { line: 2, instruction: 'ADD alpine-minirootfs-3.9.4-x86_64.tar.gz /', base: false }
+    ]);
+    const located = locateFindings(
+      report,
+      'FROM scratch\nADD alpine-minirootfs-3.9.4-x86_64.tar.gz /\nCMD ["/bin/sh"]\n',
+      ''
+    );
+    expect(located.every(f => f.source?.line === 2)).toBe(true);
+  });
+
+  test('the same report built FROM alpine:3.9 by a one-line Dockerfile: base layers map to FROM', () => {
+    const report = parseTrivyReport(readFileSync(path.join(FIXTURES, 'alpine-39.json.golden'), 'utf8'));
+    const located = locateFindings(report, '# app\nFROM alpine:3.9.4\nCMD ["/bin/sh"]\n', '');
+    expect(located.map(f => f.source)).toEqual(
+      located.map(() => ({ line: 2, instruction: 'FROM alpine:3.9.4', base: true }))
+    );
+  });
+});
+
+describe('layer → Dockerfile line, on an image built here', () => {
+  const TAG = 'shipshape-layers.local/app';
+  const DOCKERFILE = [
+    `FROM ${BUSYBOX} AS build`,
+    'RUN echo built > /artifact',
+    `FROM ${BUSYBOX}`,
+    'ARG V=1',
+    'WORKDIR /app',
+    'COPY --from=build /artifact /app/artifact',
+    'RUN echo $V > /app/version && \\',
+    '    echo second >> /app/version',
+    'LABEL k=v',
+    'USER 65534',
+    'CMD ["sh"]',
+    ''
+  ].join('\n');
+  let diffIds: string[];
+  let history: HistoryEntry[];
+
+  beforeAll(async () => {
+    await ensureDocker();
+    await buildTestImage(TAG, DOCKERFILE);
+    const id = (await docker(['image', 'inspect', '--format', '{{.Id}}', TAG])).replace('sha256:', '');
+    // The image config as Trivy reads it: rootfs diff IDs and history, from `docker save`.
+    const { stdout } = await promisify(execFile)('sh', ['-c', `docker save ${TAG} | tar -xO ${id}.json`], {
+      maxBuffer: 1 << 26
+    });
+    const config = JSON.parse(stdout) as { rootfs: { diff_ids: string[] }; history: HistoryEntry[] };
+    diffIds = config.rootfs.diff_ids;
+    history = config.history;
+  }, 120000);
+  afterAll(async () => {
+    await removeImages(TAG);
+  });
+
+  test('each layer of the final stage maps to its line; the base layer to FROM', () => {
+    const layers = mapLayers(diffIds, history, parseDockerfile(DOCKERFILE));
+    expect(diffIds.map(d => layers.get(d)?.line)).toEqual([3, 5, 6, 7]);
+    expect(layers.get(diffIds[0])?.base).toBe(true);
+    expect(layers.get(diffIds[3])?.instruction).toBe(
+      'RUN echo $V > /app/version &&     echo second >> /app/version'
+    );
+  });
+
+  test('a Dockerfile that does not match the history attributes nothing to wrong lines', () => {
+    // The file was edited after the build: its last layer step is now a COPY, the image's a RUN.
+    const edited = DOCKERFILE.replace('CMD ["sh"]', 'COPY extra /extra\nCMD ["sh"]');
+    const layers = mapLayers(diffIds, history, parseDockerfile(edited));
+    expect(diffIds.map(d => layers.get(d)?.line)).toEqual([3, 3, 3, 3]);
+  });
+});
