@@ -61,9 +61,16 @@ const main = spawnSync(process.execPath, [path.join(root, 'dist/index.js')], {
 console.log('\n▶ node dist/index.js\n');
 // The runner hands the main step's saved state to the post step as STATE_<name>.
 const state = Object.fromEntries(
-  [...readFileSync(files.state, 'utf8').matchAll(/^([^<\n]+)<<(\S+)\n([\s\S]*?)\n\2$/gm)].map(m => [`STATE_${m[1]}`, m[3]])
+  [...readFileSync(files.state, 'utf8').matchAll(/^([^<\n]+)<<(\S+)\n([\s\S]*?)\n\2$/gm)].map(m => [
+    `STATE_${m[1]}`,
+    m[3]
+  ])
 );
-spawnSync(process.execPath, [path.join(root, 'dist/index.js')], { env: { ...env, ...state }, stdio: 'inherit', cwd: root });
+spawnSync(process.execPath, [path.join(root, 'dist/index.js')], {
+  env: { ...env, ...state },
+  stdio: 'inherit',
+  cwd: root
+});
 
 console.log('\n──────── job summary (demo-output/summary.md) ────────\n');
 console.log(readFileSync(files.summary, 'utf8'));
