@@ -135,6 +135,9 @@ export function getInputs(read: InputReader = actionInput, env = process.env): I
   const smokePath = read('smoke-path') || '/';
   if (!smokePath.startsWith('/')) throw new Error(`input "smoke-path" must start with /; got "${smokePath}"`);
   const trivyignore = read('trivyignore');
+  if (Boolean(read('username').trim()) !== Boolean(read('password'))) {
+    throw new Error('inputs "username" and "password" go together: set both or neither');
+  }
   return {
     workspace,
     context,

@@ -10,6 +10,9 @@ import { renderSummary, type RunReport } from './report.js';
 import { logSmoke, smokeTest, type SmokeResult } from './smoke.js';
 import { scanStage, type ScanResult } from './scan/index.js';
 import { newRunLabel } from './state.js';
+import { login, pushImages, pushPolicy, type PushResult } from './push.js';
+import { parseImageName } from './registry.js';
+import type { GitHubEvent } from './event.js';
 import os from 'node:os';
 import path from 'node:path';
 
@@ -86,11 +89,50 @@ async function scanAndSmoke(
   return [scan.value, smoke.value];
 }
 
-/** The main step: plan → lint → build → scan ∥ smoke test → gate. One failure path: setFailed. */
+async function pushStage(
+  inputs: Inputs,
+  plan: Plan,
+  event: GitHubEvent,
+  imageId: string,
+  report: RunReport
+): Promise<PushResult | undefined> {
+  report.pushPolicy = pushPolicy(inputs.push, event, inputs.dryRun);
+  if (!report.pushPolicy.push) {
+    core.info(`Not pushing: ${report.pushPolicy.reason}`);
+    return undefined;
+  }
+  let dockerConfig: string | undefined;
+  let credentials: { registry: string; username: string; password: string } | undefined;
+  if (inputs.username) {
+    const registry = inputs.registry || parseImageName(plan.images[0]).registry;
+    dockerConfig = await login(registry, inputs.username, inputs.password);
+    credentials = { registry, username: inputs.username, password: inputs.password };
+  }
+  return core.group('Push', () =>
+    pushImages({
+      plan,
+      imageId,
+      policy: report.pushPolicy!,
+      overwriteReleaseTags: inputs.overwriteReleaseTags,
+      dockerConfig,
+      login: credentials
+    })
+  );
+}
+
+function setPushOutputs(plan: Plan, push: PushResult | undefined): void {
+  core.setOutput('pushed', String(push?.pushed ?? false));
+  core.setOutput('digest', push ? (Object.values(push.digests)[0] ?? '') : '');
+  if (push?.pushed) core.setOutput('tags', push.tags.join('\n'));
+  else core.setOutput('tags', plan.tags.join('\n'));
+}
+
+/** The main step: plan → lint → build → scan ∥ smoke test → gate → push. One failure path: setFailed. */
 export async function run(): Promise<void> {
   try {
     const inputs = getInputs();
-    const plan = makePlan(inputs, readEvent(), new Date());
+    const event = readEvent();
+    const plan = makePlan(inputs, event, new Date());
     for (const warning of plan.warnings) core.warning(warning);
     setPlanOutputs(plan);
     const report: RunReport = { plan, dryRun: inputs.dryRun };
@@ -126,9 +168,12 @@ export async function run(): Promise<void> {
     setScanOutputs(report.scan);
     core.setOutput('health', report.smoke.health);
     report.gates = decideGates(report.lint, report.scan, report.smoke, inputs.lintFailOn);
-    core.setOutput('pushed', 'false');
-    await writeSummary(report);
     const failed = report.gates.gates.filter(g => g.status === 'failed');
+    if (failed.length === 0) {
+      report.push = await pushStage(inputs, plan, event, report.build.imageId, report);
+    }
+    setPushOutputs(plan, report.push);
+    await writeSummary(report);
     if (failed.length > 0) {
       throw new Error(`gate failed, nothing pushed: ${failed.map(g => `${g.name}: ${g.detail}`).join('; ')}`);
     }

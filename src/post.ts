@@ -1,6 +1,7 @@
 import * as core from '@actions/core';
 import { removeRunContainers } from './smoke.js';
-import { savedRunLabel } from './state.js';
+import { rm } from 'node:fs/promises';
+import { savedDockerConfig, savedRunLabel } from './state.js';
 
 /** The post step: removes what the main step left behind. Each task only warns on failure. */
 export async function post(): Promise<void> {
@@ -12,5 +13,12 @@ export async function post(): Promise<void> {
     } catch (error) {
       core.warning(`cleanup of containers: ${(error as Error).message}`);
     }
+  }
+  const dockerConfig = savedDockerConfig();
+  if (dockerConfig) {
+    // The temporary Docker config holds this run's registry credentials.
+    await rm(dockerConfig, { recursive: true, force: true }).catch((error: Error) =>
+      core.warning(`cleanup of registry credentials: ${error.message}`)
+    );
   }
 }

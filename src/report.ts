@@ -2,6 +2,7 @@ import type { BuildResult } from './build.js';
 import type { Gates } from './gate.js';
 import type { LintResult } from './lint.js';
 import type { ScanResult } from './scan/index.js';
+import type { PushPolicy, PushResult } from './push.js';
 import type { SmokeResult } from './smoke.js';
 import { code, codeBlock, table, text } from './markdown.js';
 import type { Plan } from './plan/index.js';
@@ -15,6 +16,8 @@ export interface RunReport {
   smoke?: SmokeResult;
   scan?: ScanResult;
   gates?: Gates;
+  pushPolicy?: PushPolicy;
+  push?: PushResult;
 }
 
 export function renderSummary(report: RunReport): string {

@@ -3,7 +3,7 @@ import type { Inputs } from '../inputs.js';
 import { parseImages } from './images.js';
 import { mergeLabels, ociLabels, parseKeyValues } from './labels.js';
 import { DEFAULT_TAG_RULES, parseRules } from './rules.js';
-import { computeVersion, tagsFor } from './tags.js';
+import { computeVersion, tagsFor, type TagKind } from './tags.js';
 
 export interface Plan {
   version: string;
@@ -14,6 +14,7 @@ export interface Plan {
   tags: string[];
   labels: string[];
   warnings: string[];
+  kinds: Record<string, TagKind>;
 }
 
 export type PlanInputs = Pick<Inputs, 'images' | 'tags' | 'latest' | 'version' | 'labels'>;
@@ -52,6 +53,7 @@ export function makePlan(inputs: PlanInputs, event: GitHubEvent, now: Date): Pla
     tagNames,
     tags: images.flatMap(image => tagNames.map(tag => `${image}:${tag}`)),
     labels,
-    warnings
+    warnings,
+    kinds: version.kinds
   };
 }

@@ -24,7 +24,11 @@ export interface Version {
   partial: string[];
   latest: boolean;
   warnings: string[];
+  /** Which kind of rule produced each tag (`semver`, `pr`, `sha`, `branch`, `latest`…). */
+  kinds: Record<string, TagKind>;
 }
+
+export type TagKind = 'schedule' | 'semver' | 'edge' | 'branch' | 'tag' | 'pr' | 'raw' | 'sha' | 'latest';
 
 const SHORT_SHA = 7;
 const MAX_TAG = 128;
@@ -130,6 +134,7 @@ export function computeVersion(rules: TagRule[], ctx: TagContext): Version {
   let main: string | undefined;
   const partial: string[] = [];
   let latest: boolean | undefined;
+  const kinds: Record<string, TagKind> = {};
   for (const rule of rules) {
     let produced: Produced | undefined;
     try {
@@ -145,11 +150,13 @@ export function computeVersion(rules: TagRule[], ctx: TagContext): Version {
     if (!produced) continue;
     const value = sanitizeTag(produced.value);
     if (!value) continue;
+    kinds[value] ??= rule.type === 'ref' ? (rule.attrs.event as TagKind) : rule.type;
     if (main === undefined) main = value;
     else if (value !== main && !partial.includes(value)) partial.push(value);
     latest ??= ctx.latest === 'auto' ? produced.latest : ctx.latest === 'true';
   }
-  return { main, partial, latest: latest ?? false, warnings };
+  if (latest) kinds.latest = 'latest';
+  return { main, partial, latest: latest ?? false, warnings, kinds };
 }
 
 /** Every tag for one image name: version, partials, then `latest` when it applies. */

@@ -65,6 +65,8 @@ export interface Registry {
   /** Everything the registry logged (one JSON or text line per request). */
   log: () => string;
   stop: () => Promise<void>;
+  /** SIGKILL, as a crash would; restart() brings it back on the same port and storage. */
+  kill: () => Promise<void>;
   restart: () => Promise<void>;
 }
 
@@ -106,13 +108,13 @@ export async function startRegistry(options: RegistryOptions = {}): Promise<Regi
       return res.status === 200 || res.status === 401 ? true : undefined;
     });
   };
-  const stop = async (): Promise<void> => {
+  const stop = async (signal: NodeJS.Signals = 'SIGTERM'): Promise<void> => {
     const c = child;
     child = undefined;
     if (!c || c.exitCode !== null) return;
     await new Promise<void>(resolve => {
       c.once('exit', () => resolve());
-      c.kill('SIGTERM');
+      c.kill(signal);
     });
   };
   await launch();
@@ -125,6 +127,7 @@ export async function startRegistry(options: RegistryOptions = {}): Promise<Regi
       await stop();
       await rm(dir, { recursive: true, force: true });
     },
+    kill: () => stop('SIGKILL'),
     restart: async () => {
       await stop();
       await launch();

@@ -1,0 +1,262 @@
+import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { makePlan, type Plan } from '../../src/plan/index.js';
+import { login, pushImages, type PushResult } from '../../src/push.js';
+import { RegistryClient } from '../../src/registry.js';
+import { PASSWORD, USER, htpasswdAuth, tokenServer } from '../helpers/auth.js';
+import {
+  BUSYBOX,
+  buildTestImage,
+  docker,
+  ensureDocker,
+  freePort,
+  removeImages,
+  startRegistry,
+  type Registry
+} from '../helpers/docker.js';
+import { eventOf, scenario } from '../helpers/events.js';
+
+const SOURCE = 'shipshape-push.local/source';
+let work: string;
+let imageA: string;
+let imageB: string;
+
+beforeAll(async () => {
+  await ensureDocker();
+  work = await mkdtemp(path.join(os.tmpdir(), 'shipshape-push-'));
+  process.env.RUNNER_TEMP = work;
+  process.env.SHIPSHAPE_RETRY_BASE_MS = '500';
+  // Two images with distinct content; A has a 24 MB layer so a push takes a moment.
+  imageA = await buildTestImage(
+    `${SOURCE}:a`,
+    `FROM ${BUSYBOX}\nRUN head -c 25165824 /dev/urandom > /blob\nRUN echo a > /id\n`
+  );
+  imageB = await buildTestImage(`${SOURCE}:b`, `FROM ${BUSYBOX}\nRUN echo b > /id\n`);
+}, 300000);
+afterAll(async () => {
+  await removeImages('127.0.0.1:*/*');
+  await removeImages(`${SOURCE}*`);
+  await rm(work, { recursive: true, force: true });
+});
+
+/** The plan of a branch push with an explicit version: 6 tags (X.Y.Z, X.Y, X, branch, sha, latest). */
+async function planFor(registry: Registry, repo: string, version: string, image: string): Promise<Plan> {
+  const plan = makePlan(
+    { images: [`${registry.host}/${repo}`], tags: [], latest: 'auto', version, labels: [] },
+    eventOf(scenario('push-branch')),
+    new Date()
+  );
+  for (const ref of plan.tags) await docker(['tag', image, ref]);
+  return plan;
+}
+
+const push = (
+  plan: Plan,
+  imageId: string,
+  extra: Partial<Parameters<typeof pushImages>[0]> = {}
+): Promise<PushResult> =>
+  pushImages({
+    plan,
+    imageId,
+    policy: { push: true, reason: 'test' },
+    overwriteReleaseTags: false,
+    ...extra
+  });
+
+const writes = (log: string): string[] =>
+  log.split('\n').filter(l => /"(PUT|POST|PATCH|DELETE) \/v2\//.test(l));
+
+describe('push to a real registry', () => {
+  test('6 tags: one digest, every tag resolves to it, blob uploads = layers (+ config)', async () => {
+    const registry = await startRegistry();
+    try {
+      const plan = await planFor(registry, 'acme/six', '1.0.0', imageA);
+      expect(plan.tagNames).toHaveLength(6);
+      const result = await push(plan, imageA);
+      expect(result.tags).toEqual(plan.tags);
+      const digest = result.digests[`${registry.host}/acme/six`];
+      expect(digest).toMatch(/^sha256:[0-9a-f]{64}$/);
+      const client = new RegistryClient({ registry: registry.host, repository: 'acme/six' }, undefined);
+      for (const tag of plan.tagNames) expect(await client.digest(tag)).toBe(digest);
+      const layers = JSON.parse(
+        await docker(['image', 'inspect', '--format', '{{json .RootFS.Layers}}', imageA])
+      ) as string[];
+      const uploads = registry
+        .log()
+        .split('\n')
+        .filter(l => /"PUT \/v2\/acme\/six\/blobs\/uploads\/[^"]*digest=/.test(l));
+      // One upload per layer and one for the image config; extra tags upload nothing.
+      expect(uploads).toHaveLength(layers.length + 1);
+    } finally {
+      await registry.stop();
+    }
+  });
+
+  test('release safety: 2.0.0 then 1.5.1 leaves latest and 2 on 2.0.0, moves 1 and 1.5', async () => {
+    const registry = await startRegistry();
+    try {
+      const first = await push(await planFor(registry, 'acme/rel', '2.0.0', imageA), imageA);
+      const second = await push(await planFor(registry, 'acme/rel', '1.5.1', imageB), imageB);
+      const name = `${registry.host}/acme/rel`;
+      expect(second.withheld).toEqual([
+        {
+          tag: `${name}:latest`,
+          reason: 'the registry already holds 2.0.0, newer than 1.5.1: latest stays on 2.0.0'
+        }
+      ]);
+      const client = new RegistryClient({ registry: registry.host, repository: 'acme/rel' }, undefined);
+      const d2 = first.digests[name];
+      const d1 = second.digests[name];
+      expect(await client.digest('latest')).toBe(d2);
+      expect(await client.digest('2')).toBe(d2);
+      expect(await client.digest('1')).toBe(d1);
+      expect(await client.digest('1.5')).toBe(d1);
+      expect(await client.digest('1.5.1')).toBe(d1);
+    } finally {
+      await registry.stop();
+    }
+  });
+
+  test('an existing release tag: other content is refused before anything is pushed; same image is a no-op', async () => {
+    const registry = await startRegistry();
+    try {
+      await push(await planFor(registry, 'acme/fixed', '1.2.3', imageA), imageA);
+      const before = writes(registry.log()).length;
+      await expect(push(await planFor(registry, 'acme/fixed', '1.2.3', imageB), imageB)).rejects.toThrow(
+        /nothing pushed: .*:1\.2\.3: 1\.2\.3 already exists with different content.*overwrite-release-tags: true/
+      );
+      expect(writes(registry.log()).length).toBe(before);
+      const again = await push(await planFor(registry, 'acme/fixed', '1.2.3', imageA), imageA);
+      expect(again.unchanged).toEqual([`${registry.host}/acme/fixed:1.2.3`]);
+      const forced = await push(await planFor(registry, 'acme/fixed', '1.2.3', imageB), imageB, {
+        overwriteReleaseTags: true
+      });
+      expect(forced.tags).toContain(`${registry.host}/acme/fixed:1.2.3`);
+    } finally {
+      await registry.stop();
+    }
+  });
+
+  test('a prerelease moves no floating tag', async () => {
+    const registry = await startRegistry();
+    try {
+      await push(await planFor(registry, 'acme/pre', '1.0.0', imageA), imageA);
+      const plan = makePlan(
+        {
+          images: [`${registry.host}/acme/pre`],
+          tags: [],
+          latest: 'true',
+          version: '2.0.0-rc.1',
+          labels: []
+        },
+        eventOf(scenario('push-branch')),
+        new Date()
+      );
+      for (const ref of plan.tags) await docker(['tag', imageB, ref]);
+      const result = await push(plan, imageB);
+      expect(result.withheld.map(w => w.tag)).toEqual([`${registry.host}/acme/pre:latest`]);
+      const client = new RegistryClient({ registry: registry.host, repository: 'acme/pre' }, undefined);
+      expect(await client.digest('2.0.0-rc.1')).toBe(result.digests[`${registry.host}/acme/pre`]);
+      expect(await client.digest('latest')).not.toBe(result.digests[`${registry.host}/acme/pre`]);
+    } finally {
+      await registry.stop();
+    }
+  });
+
+  test('registry down, then back: the push is retried and completes', async () => {
+    const registry = await startRegistry();
+    try {
+      const plan = await planFor(registry, 'acme/flaky', '1.0.0', imageB);
+      await registry.kill();
+      setTimeout(() => void registry.restart(), 1500);
+      const result = await push(plan, imageB);
+      expect(result.tags).toHaveLength(6);
+    } finally {
+      await registry.stop();
+    }
+  });
+
+  test('registry killed mid-push: the retry completes and every tag points at a whole image', async () => {
+    const registry = await startRegistry();
+    try {
+      const plan = await planFor(registry, 'acme/midway', '1.0.0', imageA);
+      const pending = push(plan, imageA);
+      // Kill it as soon as the big layer's upload has started.
+      for (
+        let i = 0;
+        i < 200 && !/"(PATCH|PUT) \/v2\/acme\/midway\/blobs\/uploads/.test(registry.log());
+        i++
+      ) {
+        await new Promise(r => setTimeout(r, 25));
+      }
+      await registry.kill();
+      setTimeout(() => void registry.restart(), 1000);
+      const result = await pending;
+      const digest = result.digests[`${registry.host}/acme/midway`];
+      const client = new RegistryClient({ registry: registry.host, repository: 'acme/midway' }, undefined);
+      for (const tag of plan.tagNames) expect(await client.digest(tag)).toBe(digest);
+      // Every blob of the manifest is complete in the registry.
+      const manifest = (await (
+        await fetch(`http://${registry.host}/v2/acme/midway/manifests/1.0.0`, {
+          headers: { accept: 'application/vnd.docker.distribution.manifest.v2+json' }
+        })
+      ).json()) as { layers: { digest: string; size: number }[] };
+      for (const layer of manifest.layers) {
+        const head = await fetch(`http://${registry.host}/v2/acme/midway/blobs/${layer.digest}`, {
+          method: 'HEAD'
+        });
+        expect(Number(head.headers.get('content-length'))).toBe(layer.size);
+      }
+    } finally {
+      await registry.stop();
+    }
+  });
+});
+
+describe('authentication', () => {
+  test('Basic (htpasswd): login and push; a wrong password is a clear error', async () => {
+    const authDir = await mkdtemp(path.join(work, 'auth-'));
+    const registry = await startRegistry({ auth: await htpasswdAuth(authDir) });
+    try {
+      const plan = await planFor(registry, 'acme/basic', '1.0.0', imageB);
+      await expect(login(registry.host, USER, 'wrong')).rejects.toThrow(
+        new RegExp(`docker login to ${registry.host.replace(/\./g, '\\.')} as ${USER} failed`)
+      );
+      const config = await login(registry.host, USER, PASSWORD);
+      const result = await push(plan, imageB, {
+        dockerConfig: config,
+        login: { registry: registry.host, username: USER, password: PASSWORD }
+      });
+      expect(result.tags).toHaveLength(6);
+      // Without credentials the registry refuses: a clear error with the permissions hint.
+      await expect(push(plan, imageB)).rejects.toThrow(/HTTP 401 .*packages: write/);
+    } finally {
+      await registry.stop();
+    }
+  });
+
+  test('Bearer (token server): login and push; a wrong password is a clear error', async () => {
+    const authDir = await mkdtemp(path.join(work, 'auth-'));
+    const tokens = await tokenServer(authDir, await freePort());
+    const registry = await startRegistry({ auth: tokens.auth });
+    try {
+      const plan = await planFor(registry, 'acme/bearer', '1.0.0', imageB);
+      await expect(login(registry.host, USER, 'wrong')).rejects.toThrow(/docker login .* failed/);
+      const config = await login(registry.host, USER, PASSWORD);
+      const result = await push(plan, imageB, {
+        dockerConfig: config,
+        login: { registry: registry.host, username: USER, password: PASSWORD }
+      });
+      expect(result.tags).toHaveLength(6);
+      expect(tokens.issued.some(scope => scope.includes('repository:acme/bearer:pull'))).toBe(true);
+      await expect(
+        push(plan, imageB, { login: { registry: registry.host, username: USER, password: 'wrong' } })
+      ).rejects.toThrow(/token request .* refused \(HTTP 401\)/);
+    } finally {
+      await registry.stop();
+      await tokens.close();
+    }
+  });
+});
