@@ -109,6 +109,7 @@ export function describeBuildFailure(failure: BuildFailure, dockerfileText: stri
 
 export interface BuildResult {
   imageId: string;
+  sizeBytes?: number;
   builder: Builder;
   durationMs: number;
 }
@@ -141,7 +142,9 @@ export async function buildImage(req: BuildRequest, builder: Builder): Promise<B
       throw new Error(describeBuildFailure(failure, dockerfileText, req.file));
     }
     const imageId = (await readFile(iidFile, 'utf8')).trim();
-    return { imageId, builder, durationMs: Date.now() - started };
+    const size = await docker(['image', 'inspect', '--format', '{{.Size}}', imageId]);
+    const sizeBytes = size.exitCode === 0 ? Number(size.stdout.trim()) : undefined;
+    return { imageId, sizeBytes, builder, durationMs: Date.now() - started };
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

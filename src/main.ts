@@ -1,20 +1,22 @@
 import * as core from '@actions/core';
+import { createHash } from 'node:crypto';
+import { mkdir } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import { buildImage } from './build.js';
 import { detectBuilder } from './docker.js';
-import { readEvent } from './event.js';
+import { readEvent, type GitHubEvent } from './event.js';
 import { decideGates } from './gate.js';
 import { getInputs, type Inputs } from './inputs.js';
 import { lintStage } from './lint.js';
 import { makePlan, type Plan } from './plan/index.js';
-import { renderSummary, type RunReport } from './report.js';
-import { logSmoke, smokeTest, type SmokeResult } from './smoke.js';
-import { scanStage, type ScanResult } from './scan/index.js';
-import { newRunLabel } from './state.js';
+import { publish } from './publish.js';
 import { login, pushImages, pushPolicy, type PushResult } from './push.js';
 import { parseImageName } from './registry.js';
-import type { GitHubEvent } from './event.js';
-import os from 'node:os';
-import path from 'node:path';
+import type { RunReport } from './report.js';
+import { scanStage, type ScanResult } from './scan/index.js';
+import { logSmoke, smokeTest, type SmokeResult } from './smoke.js';
+import { newRunLabel } from './state.js';
 
 function setPlanOutputs(plan: Plan): void {
   core.setOutput('version', plan.version);
@@ -23,15 +25,9 @@ function setPlanOutputs(plan: Plan): void {
   core.setOutput('image', plan.tags[0] ?? '');
 }
 
-async function writeSummary(report: RunReport): Promise<void> {
-  if (!process.env.GITHUB_STEP_SUMMARY) return;
-  await core.summary.addRaw(renderSummary(report)).write();
-}
-
 async function smokeStage(inputs: Inputs, imageId: string, label: string): Promise<SmokeResult> {
-  if (!inputs.smokeTest) {
+  if (!inputs.smokeTest)
     return { health: 'skipped', passed: true, mode: 'skipped', message: 'smoke-test: false' };
-  }
   const result = await smokeTest({
     image: imageId,
     label,
@@ -66,39 +62,26 @@ async function runScan(inputs: Inputs, image: string, outputDir: string): Promis
   return result;
 }
 
-function setScanOutputs(scan: ScanResult | undefined): void {
-  core.setOutput('scan-result', scan ? (scan.failed ? 'failed' : 'passed') : 'skipped');
-  core.setOutput('vulnerabilities', JSON.stringify(scan?.report.counts ?? {}));
-  core.setOutput('sarif', scan?.sarifPath ?? '');
-}
-
 /** Scan and smoke test run side by side; both always finish (the smoke test cleans up). */
-async function scanAndSmoke(
-  inputs: Inputs,
-  plan: Plan,
-  imageId: string
-): Promise<[ScanResult | undefined, SmokeResult]> {
-  const label = newRunLabel();
-  const outputDir = path.join(process.env.RUNNER_TEMP || os.tmpdir(), `shipshape-${label}`);
+async function scanAndSmoke(inputs: Inputs, plan: Plan, imageId: string, label: string, outputDir: string) {
   const [scan, smoke] = await Promise.allSettled([
     runScan(inputs, plan.tags[0], outputDir),
     smokeStage(inputs, imageId, label)
   ]);
   if (scan.status === 'rejected') throw scan.reason;
   if (smoke.status === 'rejected') throw smoke.reason;
-  return [scan.value, smoke.value];
+  return { scan: scan.value, smoke: smoke.value };
 }
 
 async function pushStage(
   inputs: Inputs,
   plan: Plan,
-  event: GitHubEvent,
   imageId: string,
   report: RunReport
 ): Promise<PushResult | undefined> {
-  report.pushPolicy = pushPolicy(inputs.push, event, inputs.dryRun);
-  if (!report.pushPolicy.push) {
-    core.info(`Not pushing: ${report.pushPolicy.reason}`);
+  const policy = report.pushPolicy;
+  if (!policy?.push) {
+    core.info(`Not pushing: ${policy?.reason ?? 'no policy'}`);
     return undefined;
   }
   let dockerConfig: string | undefined;
@@ -112,7 +95,7 @@ async function pushStage(
     pushImages({
       plan,
       imageId,
-      policy: report.pushPolicy!,
+      policy,
       overwriteReleaseTags: inputs.overwriteReleaseTags,
       dockerConfig,
       login: credentials
@@ -120,14 +103,61 @@ async function pushStage(
   );
 }
 
-function setPushOutputs(plan: Plan, push: PushResult | undefined): void {
-  core.setOutput('pushed', String(push?.pushed ?? false));
-  core.setOutput('digest', push ? (Object.values(push.digests)[0] ?? '') : '');
-  if (push?.pushed) core.setOutput('tags', push.tags.join('\n'));
-  else core.setOutput('tags', plan.tags.join('\n'));
+/** Build → scan ∥ smoke test → gate → push, recording everything in the report. */
+async function ship(
+  inputs: Inputs,
+  plan: Plan,
+  report: RunReport,
+  label: string,
+  outputDir: string
+): Promise<void> {
+  if (plan.tags.length === 0) throw new Error(plan.warnings.join('; '));
+  const builder = await detectBuilder();
+  report.build = await buildImage(
+    {
+      context: inputs.context,
+      file: inputs.file,
+      tags: plan.tags,
+      labels: plan.labels,
+      buildArgs: inputs.buildArgs,
+      target: inputs.target,
+      platforms: inputs.platforms,
+      noCache: inputs.noCache
+    },
+    builder
+  );
+  core.setOutput('image-id', report.build.imageId);
+  const { scan, smoke } = await scanAndSmoke(inputs, plan, report.build.imageId, label, outputDir);
+  report.scan = scan;
+  report.smoke = smoke;
+  report.gates = decideGates(report.lint, report.scan, report.smoke, inputs.lintFailOn);
+  if (report.gates.passed) report.push = await pushStage(inputs, plan, report.build.imageId, report);
 }
 
-/** The main step: plan → lint → build → scan ∥ smoke test → gate → push. One failure path: setFailed. */
+function setResultOutputs(report: RunReport): void {
+  core.setOutput('scan-result', report.scan ? (report.scan.failed ? 'failed' : 'passed') : 'skipped');
+  core.setOutput('vulnerabilities', JSON.stringify(report.scan?.report.counts ?? {}));
+  core.setOutput('sarif', report.scan?.sarifPath ?? '');
+  core.setOutput('health', report.smoke?.health ?? 'skipped');
+  core.setOutput('pushed', String(report.push?.pushed ?? false));
+  core.setOutput('digest', Object.values(report.push?.digests ?? {})[0] ?? '');
+  // After a push, `tags` says what went out; withheld tags are not in it.
+  if (report.push?.pushed) core.setOutput('tags', report.push.tags.join('\n'));
+}
+
+/** Matrix jobs share GITHUB_JOB: what they build tells their comments apart. */
+function commentKey(inputs: Inputs): string {
+  const what = [inputs.context, inputs.file, inputs.target, inputs.platforms.join(',')].join('|');
+  return `${process.env.GITHUB_JOB ?? 'job'}-${createHash('sha256').update(what).digest('hex').slice(0, 8)}`;
+}
+
+function runUrl(event: GitHubEvent): string {
+  return event.runId
+    ? `${event.serverUrl}/${event.repository}/actions/runs/${event.runId}`
+    : `${event.serverUrl}/${event.repository}/actions`;
+}
+
+/** The main step. One failure path: setFailed, after the report has been published. */
 export async function run(): Promise<void> {
   try {
     const inputs = getInputs();
@@ -135,7 +165,16 @@ export async function run(): Promise<void> {
     const plan = makePlan(inputs, event, new Date());
     for (const warning of plan.warnings) core.warning(warning);
     setPlanOutputs(plan);
-    const report: RunReport = { plan, dryRun: inputs.dryRun };
+    const label = newRunLabel();
+    const outputDir = path.join(process.env.RUNNER_TEMP || os.tmpdir(), `shipshape-${label}`);
+    await mkdir(outputDir, { recursive: true });
+    const report: RunReport = {
+      plan,
+      dryRun: inputs.dryRun,
+      dockerfile: path.relative(inputs.workspace, inputs.file),
+      runUrl: runUrl(event),
+      pushPolicy: pushPolicy(inputs.push, event, inputs.dryRun)
+    };
     if (inputs.lint) {
       report.lint = await lintStage(inputs.file, inputs.context, {
         ignore: inputs.lintIgnore,
@@ -143,37 +182,29 @@ export async function run(): Promise<void> {
         failOn: inputs.lintFailOn
       });
     }
-    if (inputs.dryRun) {
-      core.info(`Dry run: ${plan.tags.length} tags planned, nothing built`);
-      await writeSummary(report);
-      return;
+    if (!inputs.dryRun) {
+      try {
+        await ship(inputs, plan, report, label, outputDir);
+      } catch (error) {
+        report.error = error instanceof Error ? error.message : String(error);
+      }
+      setResultOutputs(report);
     }
-    if (plan.tags.length === 0) throw new Error(plan.warnings.join('; '));
-    const builder = await detectBuilder();
-    report.build = await buildImage(
-      {
-        context: inputs.context,
-        file: inputs.file,
-        tags: plan.tags,
-        labels: plan.labels,
-        buildArgs: inputs.buildArgs,
-        target: inputs.target,
-        platforms: inputs.platforms,
-        noCache: inputs.noCache
-      },
-      builder
-    );
-    core.setOutput('image-id', report.build.imageId);
-    [report.scan, report.smoke] = await scanAndSmoke(inputs, plan, report.build.imageId);
-    setScanOutputs(report.scan);
-    core.setOutput('health', report.smoke.health);
-    report.gates = decideGates(report.lint, report.scan, report.smoke, inputs.lintFailOn);
-    const failed = report.gates.gates.filter(g => g.status === 'failed');
-    if (failed.length === 0) {
-      report.push = await pushStage(inputs, plan, event, report.build.imageId, report);
+    try {
+      const published = await publish(report, event, {
+        token: inputs.githubToken,
+        comment: inputs.comment,
+        failOn: inputs.failOn,
+        commentKey: commentKey(inputs),
+        outputDir
+      });
+      core.setOutput('report', published.reportPath);
+      core.setOutput('comment-url', published.commentUrl ?? '');
+    } catch (error) {
+      core.warning(`Reporting to GitHub failed: ${(error as Error).message}`);
     }
-    setPushOutputs(plan, report.push);
-    await writeSummary(report);
+    if (report.error) throw new Error(report.error);
+    const failed = report.gates?.gates.filter(g => g.status === 'failed') ?? [];
     if (failed.length > 0) {
       throw new Error(`gate failed, nothing pushed: ${failed.map(g => `${g.name}: ${g.detail}`).join('; ')}`);
     }

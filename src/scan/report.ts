@@ -146,7 +146,7 @@ export function scanGate(report: ScanReport, failOn: Severity | 'none'): { faile
 }
 
 /** Most urgent first: severity, then fixable before unfixable, then id. */
-export function rankFindings(findings: Finding[]): Finding[] {
+export function rankFindings<T extends Finding>(findings: T[]): T[] {
   return [...findings].sort(
     (a, b) =>
       RANK[b.severity] - RANK[a.severity] ||

@@ -44,7 +44,7 @@ describe('dry-run: node dist/index.js as the runner runs it', () => {
     expect(run.outputs.image).toBe('ghcr.io/acme/app:1.2.3');
     expect(run.outputs.labels.split('\n')).toContain('org.opencontainers.image.version=1.2.3');
     expect(run.outputs.labels.split('\n')).toContain('com.example.team=ships');
-    expect(run.summary).toContain('Dry run');
+    expect(run.summary).toContain('planned (dry run: nothing built or pushed)');
     expect(run.summary).toContain('`1.2.3`');
     await expect(readFile(calls, 'utf8')).rejects.toThrow(/ENOENT/);
   });

@@ -36,7 +36,8 @@ describe('build with the real daemon', () => {
         labels: 'com.example.tutorial=flask',
         scan: 'false',
         'smoke-test': 'false',
-        lint: 'false'
+        lint: 'false',
+        push: 'false'
       },
       event: { name: s.name, payload: s.payload, ref: s.ref, sha: s.sha },
       env: { PATH: BUILDKIT_PATH }
@@ -82,7 +83,8 @@ describe('build with the real daemon', () => {
             images: 'shipshape-it.local/broken',
             scan: 'false',
             'smoke-test': 'false',
-            lint: 'false'
+            lint: 'false',
+            push: 'false'
           },
           event: { name: s.name, payload: s.payload, ref: s.ref, sha: s.sha },
           env: { PATH }
@@ -109,7 +111,8 @@ describe('build with the real daemon', () => {
         'build-args': `BASE_IMAGE=${PYTHON_BASE}`,
         scan: 'false',
         'smoke-test': 'false',
-        lint: 'false'
+        lint: 'false',
+        push: 'false'
       },
       event: { name: s.name, payload: s.payload, ref: s.ref, sha: s.sha },
       env: { PATH: CLASSIC_PATH }

@@ -1,0 +1,89 @@
+import type { Annotation } from './github.js';
+import type { Severity } from './inputs.js';
+import type { LintSeverity } from './lint.js';
+import type { RunReport } from './report.js';
+
+const LINT_LEVEL: Record<LintSeverity, Annotation['annotation_level']> = {
+  error: 'failure',
+  warning: 'warning',
+  info: 'notice'
+};
+const RANK: Record<Severity, number> = { UNKNOWN: 0, LOW: 1, MEDIUM: 2, HIGH: 3, CRITICAL: 4 };
+
+/**
+ * Annotations on Dockerfile lines (pure): every lint finding, and one per line that brought in
+ * vulnerabilities (its layer), failing when any of them is at or above `fail-on`.
+ */
+export function dockerfileAnnotations(report: RunReport, failOn: Severity | 'none'): Annotation[] {
+  const out: Annotation[] = [];
+  for (const f of report.lint?.findings ?? []) {
+    out.push({
+      path: report.dockerfile,
+      start_line: f.line,
+      end_line: f.line,
+      annotation_level: LINT_LEVEL[f.severity],
+      title: `${f.rule} ${f.name}`,
+      message: `${f.message}\nFix: ${f.fix}`
+    });
+  }
+  const byLine = new Map<
+    number,
+    { base: boolean; findings: { id: string; pkg: string; severity: Severity; fixed: string }[] }
+  >();
+  for (const f of report.scan?.report.findings ?? []) {
+    if (!f.source) continue;
+    const entry = byLine.get(f.source.line) ?? { base: f.source.base, findings: [] };
+    entry.findings.push(f);
+    byLine.set(f.source.line, entry);
+  }
+  for (const [line, { base, findings }] of [...byLine.entries()].sort((a, b) => a[0] - b[0])) {
+    const counts = (['CRITICAL', 'HIGH', 'MEDIUM', 'LOW', 'UNKNOWN'] as const)
+      .map(s => [s, findings.filter(f => f.severity === s).length] as const)
+      .filter(([, n]) => n > 0)
+      .map(([s, n]) => `${n} ${s}`)
+      .join(', ');
+    const blocking = failOn !== 'none' && findings.some(f => RANK[f.severity] >= RANK[failOn]);
+    const top = [...findings].sort((a, b) => RANK[b.severity] - RANK[a.severity]).slice(0, 10);
+    out.push({
+      path: report.dockerfile,
+      start_line: line,
+      end_line: line,
+      annotation_level: blocking ? 'failure' : 'warning',
+      title: `${findings.length} vulnerabilit${findings.length === 1 ? 'y' : 'ies'} (${counts}) ${base ? 'from the base image' : 'from this layer'}`,
+      message: top
+        .map(f => `${f.severity} ${f.id} in ${f.pkg}${f.fixed ? ` (fixed in ${f.fixed})` : ' (no fix yet)'}`)
+        .join('\n')
+        .concat(findings.length > top.length ? `\n…and ${findings.length - top.length} more` : '')
+    });
+  }
+  return out;
+}
+
+/** GitHub shows at most this many annotations of one level per step. */
+export const STEP_ANNOTATION_LIMIT = 10;
+
+/**
+ * Fits annotations into the per-step limits: the first ones of each level as they are, the
+ * rest of that level folded into one last annotation that lists them.
+ */
+export function fitStepLimits(annotations: Annotation[]): Annotation[] {
+  const out: Annotation[] = [];
+  for (const level of ['failure', 'warning', 'notice'] as const) {
+    const all = annotations.filter(a => a.annotation_level === level);
+    if (all.length <= STEP_ANNOTATION_LIMIT) {
+      out.push(...all);
+      continue;
+    }
+    const kept = all.slice(0, STEP_ANNOTATION_LIMIT - 1);
+    const rest = all.slice(STEP_ANNOTATION_LIMIT - 1);
+    out.push(...kept, {
+      path: rest[0].path,
+      start_line: rest[0].start_line,
+      end_line: rest[0].end_line,
+      annotation_level: level,
+      title: `${rest.length} more`,
+      message: rest.map(a => `line ${a.start_line}: ${a.title}`).join('\n')
+    });
+  }
+  return out;
+}
