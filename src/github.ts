@@ -17,6 +17,8 @@ export function octokit(token: string): Octokit {
   return getOctokit(
     token,
     {
+      // Read per call (not at import) so GHES and tests can point it elsewhere.
+      baseUrl: process.env.GITHUB_API_URL || 'https://api.github.com',
       retry: { retryAfterBaseValue: Number(process.env.SHIPSHAPE_RETRY_BASE_MS ?? 1000) },
       throttle: {
         onRateLimit: (

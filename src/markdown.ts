@@ -9,7 +9,8 @@ const HTML: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '
 export function text(value: string): string {
   return value
     .replace(/[&<>"]/g, c => HTML[c])
-    .replace(/[\\`*_{}[\]()#+!|~]/g, c => `\\${c}`)
+    // With [ and ] escaped no link can form, so ( ) and ! can stay readable.
+    .replace(/[\\`*_{}[\]#+|~]/g, c => `\\${c}`)
     .replace(/@(?=\w)/g, '@\u200b')
     .replace(/\r?\n/g, ' ');
 }

@@ -117,7 +117,7 @@ function tagsSection(report: RunReport): string {
   return out.join('\n\n');
 }
 
-function scanSection(scan: ScanResult, limits: RenderLimits): string {
+function scanSection(scan: ScanResult, limits: RenderLimits, runUrl: string): string {
   const { counts } = scan.report;
   const out = [
     `### Vulnerabilities (Trivy ${text(scan.trivyVersion)}${scan.report.os ? `, ${text(scan.report.os)}` : ''})`
@@ -147,7 +147,7 @@ function scanSection(scan: ScanResult, limits: RenderLimits): string {
   }
   if (ranked.length > shown.length) {
     out.push(
-      `_…and ${ranked.length - shown.length} more; the full list is in the SARIF file and the run report._`
+      `_…and ${ranked.length - shown.length} more; the full list is in the SARIF file and the run report of the ${link('workflow run', runUrl)}._`
     );
   }
   return out.join('\n\n');
@@ -200,7 +200,7 @@ export function renderMarkdown(report: RunReport, limits: RenderLimits): string 
     overview(report),
     gatesSection(report),
     tagsSection(report),
-    report.scan ? scanSection(report.scan, limits) : '',
+    report.scan ? scanSection(report.scan, limits, report.runUrl) : '',
     report.smoke ? smokeSection(report.smoke, limits) : '',
     report.lint ? lintSection(report.lint, report.dockerfile, limits) : '',
     pullSection(report),

@@ -1,0 +1,113 @@
+import { describe, expect, test } from '@jest/globals';
+import { marked } from 'marked';
+import { COMMENT_LIMIT, renderMarkdown, renderWithin } from '../../src/report.js';
+import { code, codeBlock, text } from '../../src/markdown.js';
+import type { LocatedFinding } from '../../src/scan/index.js';
+import { fixtureReport } from '../helpers/report.js';
+
+const FULL = { findings: 200, lint: 200, evidenceChars: 16000 };
+
+describe('the report rendered from a real Trivy report', () => {
+  test('snapshot (alpine-39: 2 CRITICAL, 4 MEDIUM; gate failed)', () => {
+    const markdown = renderMarkdown(fixtureReport(), FULL);
+    expect(markdown).toMatchSnapshot();
+  });
+
+  test('readable as HTML: headline, gates, severity table, findings linked, lines named', async () => {
+    const html = await marked.parse(renderMarkdown(fixtureReport(), FULL));
+    expect(html).toContain(
+      '<h2>❌ Shipshape: <code>ghcr.io/codertocat/hello-world</code> failed a gate, nothing pushed</h2>'
+    );
+    expect(html).toMatch(/<td>❌ failed<\/td>\s*<td>2 finding\(s\) at or above CRITICAL<\/td>/);
+    expect(html).toContain('<a href="https://avd.aquasec.com/nvd/cve-2019-14697">CVE-2019-14697</a>');
+    expect(html).toContain('line 1 (base image)');
+    expect(html).toContain('Not pushed: a gate failed.');
+  });
+
+  test('fixable findings first, with the fixed version', () => {
+    const markdown = renderMarkdown(fixtureReport('debian-buster.json.golden'), FULL);
+    const critical = markdown.indexOf('| CRITICAL |');
+    const low = markdown.indexOf('| LOW |');
+    expect(critical).toBeGreaterThan(0);
+    expect(low).toBeGreaterThan(critical);
+    expect(markdown).toContain('_no fix_');
+  });
+});
+
+describe('size limits', () => {
+  test('10,000 findings: the comment stays under 65,536 characters, with a note and a link to the run', () => {
+    const report = fixtureReport();
+    const base = report.scan!.report.findings[0];
+    const many: LocatedFinding[] = Array.from({ length: 10000 }, (_, i) => ({
+      ...base,
+      id: `CVE-2026-${10000 + i}`,
+      pkg: `pkg-${i}`
+    }));
+    report.scan!.report.findings = many;
+    const comment = renderWithin(report, COMMENT_LIMIT, '<!-- marker -->\n');
+    expect(comment.length).toBeLessThanOrEqual(65536);
+    expect(comment).toMatch(/…and \d{4} more; the full list is in the SARIF file/);
+    expect(comment).toContain('https://github.com/Codertocat/Hello-World/actions/runs/4242');
+    expect(comment.startsWith('<!-- marker -->\n')).toBe(true);
+  });
+});
+
+describe('untrusted text is inert', () => {
+  const HOSTILE =
+    '<img src=x onerror=alert(1)> @everyone `tick` | pipe ``` fence [link](javascript:alert(1))';
+
+  test('in text: no HTML, no mention, no table break', async () => {
+    const html = await marked.parse(`| a |\n| --- |\n| ${text(HOSTILE)} |`);
+    expect(html).not.toContain('<img');
+    expect(html).not.toMatch(/@everyone/);
+    expect(html).not.toContain('<a ');
+    expect((html.match(/<td>/g) ?? []).length).toBe(1);
+  });
+
+  test('in code spans and blocks: closed only where we close them', async () => {
+    const span = await marked.parse(`| a |\n| --- |\n| ${code(HOSTILE)} |`);
+    expect((span.match(/<td>/g) ?? []).length).toBe(1);
+    expect(span).not.toContain('<img');
+    const block = await marked.parse(`${codeBlock(HOSTILE + '\n```\n# heading?')}\nafter`);
+    expect(block).not.toContain('<h1>');
+    expect(block).toContain('<p>after</p>');
+  });
+
+  test('in a whole report: package names, titles, logs and branch names', async () => {
+    const report = fixtureReport();
+    const finding = report.scan!.report.findings[0];
+    finding.title = HOSTILE;
+    finding.pkg = HOSTILE;
+    finding.url = 'javascript:alert(1)';
+    report.smoke = {
+      health: 'unhealthy',
+      passed: false,
+      mode: 'healthcheck',
+      message: HOSTILE,
+      evidence: `${HOSTILE}\n\`\`\`\n<script>x</script>`
+    };
+    report.plan.warnings.push(`branch ${HOSTILE}`);
+    const html = await marked.parse(renderMarkdown(report, FULL));
+    expect(html).not.toContain('<img');
+    expect(html).not.toContain('<script');
+    expect(html).not.toContain('href="javascript');
+    // Mentions never fire inside code; everywhere else the @ is broken with a zero-width space.
+    const outsideCode = html.replace(/<pre>[\s\S]*?<\/pre>|<code>[\s\S]*?<\/code>/g, '');
+    expect(outsideCode).not.toMatch(/(^|[^\u200b])@everyone/);
+    expect(outsideCode).toContain('@\u200beveryone');
+  });
+
+  test('a report too large even at 200 findings is shortened, with a note and a link to the run', () => {
+    const report = fixtureReport();
+    const base = report.scan!.report.findings[0];
+    report.scan!.report.findings = Array.from({ length: 10000 }, (_, i) => ({
+      ...base,
+      id: `CVE-2026-${i}`,
+      title: 'x'.repeat(400)
+    }));
+    const comment = renderWithin(report, COMMENT_LIMIT);
+    expect(comment.length).toBeLessThanOrEqual(COMMENT_LIMIT);
+    expect(comment).toContain('This report was shortened to fit');
+    expect(comment).toContain('(https://github.com/Codertocat/Hello-World/actions/runs/4242)');
+  });
+});
