@@ -7,12 +7,14 @@ const HTML: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '
 
 /** Plain text safe inside a paragraph or a table cell. */
 export function text(value: string): string {
-  return value
-    .replace(/[&<>"]/g, c => HTML[c])
-    // With [ and ] escaped no link can form, so ( ) and ! can stay readable.
-    .replace(/[\\`*_{}[\]#+|~]/g, c => `\\${c}`)
-    .replace(/@(?=\w)/g, '@\u200b')
-    .replace(/\r?\n/g, ' ');
+  return (
+    value
+      .replace(/[&<>"]/g, c => HTML[c])
+      // With [ and ] escaped no link can form, so ( ) and ! can stay readable.
+      .replace(/[\\`*_{}[\]#+|~]/g, c => `\\${c}`)
+      .replace(/@(?=\w)/g, '@\u200b')
+      .replace(/\r?\n/g, ' ')
+  );
 }
 
 /** An inline code span that no backtick inside the value can close early. */
