@@ -1,79 +1,115 @@
-// Runs the bundled action (dist/index.js) on examples/flask exactly as a GitHub runner would:
-// a tag push event, INPUT_* variables, and the runner's command files. Prints the job summary
-// and leaves every file under demo-output/.
-import { spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+// `npm run demo`: the whole pipeline of the bundled action (dist/index.js) on examples/flask,
+// run as a GitHub runner runs it for a pull request, against a Distribution registry on
+// 127.0.0.1 and a local fake of the GitHub API. Everything it writes goes to demo-output/.
+import { copyFile, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 
-const root = path.resolve(import.meta.dirname, '..');
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+process.env.SHIPSHAPE_ROOT = root;
+const helpers = path.join(root, '.demo-build/test/helpers');
+const { startRegistry, PYTHON_BASE, FIXTURES, STANDIN_BIN } = await import(path.join(helpers, 'docker.js'));
+const { startFakeGitHub } = await import(path.join(helpers, 'fake-github.js'));
+const { prepareRun, collect } = await import(path.join(helpers, 'action.js'));
+const { scenario } = await import(path.join(helpers, 'events.js'));
+const { spawn, spawnSync } = await import('node:child_process');
+
+/** Runs a step without blocking this process: the fake GitHub API answers from here. */
+const runStep = (entry, options) =>
+  new Promise(resolve =>
+    spawn(process.execPath, [entry], { ...options, stdio: ['ignore', 'inherit', 'inherit'] }).on(
+      'close',
+      code => resolve(code ?? 1)
+    )
+  );
+
 const out = path.join(root, 'demo-output');
-rmSync(out, { recursive: true, force: true });
-mkdirSync(out, { recursive: true });
+await rm(out, { recursive: true, force: true });
+await mkdir(out, { recursive: true });
 
-// A real push payload recorded by GitHub, re-pointed at a release tag.
-const examples = createRequire(import.meta.url)('@octokit/webhooks-examples');
-const push = structuredClone(
-  examples.find(e => e.name === 'push').examples.find(e => e.ref.startsWith('refs/tags/'))
-);
-push.ref = 'refs/tags/v1.0.0';
-
-const files = {
-  event: path.join(out, 'event.json'),
-  output: path.join(out, 'outputs.txt'),
-  summary: path.join(out, 'summary.md'),
-  state: path.join(out, 'state.txt')
-};
-writeFileSync(files.event, JSON.stringify(push, null, 2));
-for (const f of [files.output, files.summary, files.state]) writeFileSync(f, '');
-
-const inputs = {
-  context: 'examples/flask',
-  images: 'localhost:5000/shipshape-demo/flask',
-  'build-args': `BASE_IMAGE=${process.env.DEMO_BASE_IMAGE ?? 'shipshape.local/python-base:3'}`
-};
+const say = text => console.log(`\n\x1b[1m▶ ${text}\x1b[0m`);
+const hasTrivy = spawnSync('sh', ['-c', 'command -v trivy'], { encoding: 'utf8' }).status === 0;
 const env = {
-  ...process.env,
-  // Prefer a CLI that can build with BuildKit when the machine has several.
   PATH: `/usr/bin:${process.env.PATH}`,
-  GITHUB_ACTIONS: 'true',
-  GITHUB_EVENT_NAME: 'push',
-  GITHUB_EVENT_PATH: files.event,
-  GITHUB_REF: push.ref,
-  GITHUB_SHA: push.after,
-  GITHUB_REPOSITORY: push.repository.full_name,
-  GITHUB_SERVER_URL: 'https://github.com',
-  GITHUB_RUN_ID: '1',
-  GITHUB_WORKSPACE: root,
-  GITHUB_OUTPUT: files.output,
-  GITHUB_STEP_SUMMARY: files.summary,
-  GITHUB_STATE: files.state,
-  RUNNER_TEMP: out,
-  ...Object.fromEntries(Object.entries(inputs).map(([k, v]) => [`INPUT_${k.toUpperCase()}`, v]))
+  GITHUB_JOB: 'image',
+  SHIPSHAPE_TRIVY_CACHE_DIR: path.join(out, 'trivy-cache')
 };
+const inputs = {};
+if (!hasTrivy) {
+  const fixture = 'alpine-310.json.golden';
+  console.log(
+    [
+      '',
+      '*** NOTE: Trivy is not installed here, and this machine cannot download it. ***',
+      `The scan stage runs on a RECORDED Trivy report (../shared/fixtures/trivy/${fixture},`,
+      'recorded by the Trivy project), not on a live scan of this image. Every output labels it',
+      '"0.74.0-recorded-fixture". On a GitHub runner the action installs and runs the real Trivy.'
+    ].join('\n')
+  );
+  Object.assign(env, {
+    PATH: `${STANDIN_BIN}:${env.PATH}`,
+    TRIVY_STANDIN_FIXTURE: path.join(FIXTURES, fixture),
+    TRIVY_STANDIN_VERSION: '0.74.0-recorded-fixture'
+  });
+  inputs['trivy-version'] = '0.74.0-recorded-fixture';
+}
 
-console.log('▶ node dist/index.js  (push of tag v1.0.0, examples/flask)\n');
-const main = spawnSync(process.execPath, [path.join(root, 'dist/index.js')], {
-  env,
-  stdio: 'inherit',
-  cwd: root
-});
-console.log('\n▶ node dist/index.js\n');
-// The runner hands the main step's saved state to the post step as STATE_<name>.
-const state = Object.fromEntries(
-  [...readFileSync(files.state, 'utf8').matchAll(/^([^<\n]+)<<(\S+)\n([\s\S]*?)\n\2$/gm)].map(m => [
-    `STATE_${m[1]}`,
-    m[3]
-  ])
-);
-spawnSync(process.execPath, [path.join(root, 'dist/index.js')], {
-  env: { ...env, ...state },
-  stdio: 'inherit',
-  cwd: root
-});
+say('Starting a Distribution registry and a fake GitHub API on 127.0.0.1');
+const registry = await startRegistry();
+const github = await startFakeGitHub();
+try {
+  const pr = scenario('pull_request-opened');
+  const image = `${registry.host}/codertocat/hello-world`;
+  const step = await prepareRun({
+    inputs: {
+      context: 'examples/flask',
+      images: image,
+      'build-args': `BASE_IMAGE=${process.env.DEMO_BASE_IMAGE ?? PYTHON_BASE}`,
+      'github-token': 'ghs_demo',
+      ...inputs
+    },
+    event: { name: pr.name, payload: pr.payload, ref: pr.ref, sha: pr.sha },
+    env: { ...env, GITHUB_API_URL: github.url }
+  });
 
-console.log('\n──────── job summary (demo-output/summary.md) ────────\n');
-console.log(readFileSync(files.summary, 'utf8'));
-console.log('──────── outputs (demo-output/outputs.txt) ────────\n');
-console.log(readFileSync(files.output, 'utf8'));
-process.exit(main.status ?? 1);
+  say('node dist/index.js   (pull request #2 of Codertocat/Hello-World, examples/flask)');
+  const status = await runStep(step.entry, { env: step.env, cwd: step.cwd });
+  const result = await collect(step, { exitCode: status, stdout: '', stderr: '' });
+
+  say('node dist/index.js   (post step: cleanup)');
+  const state = Object.fromEntries(Object.entries(result.state).map(([k, v]) => [`STATE_${k}`, v]));
+  await runStep(step.entry, { env: { ...step.env, ...state }, cwd: step.cwd });
+
+  const comment = github.comments.at(-1);
+  await writeFile(path.join(out, 'summary.md'), result.summary);
+  if (comment) await writeFile(path.join(out, 'pr-comment.md'), comment.body);
+  await writeFile(path.join(out, 'check-runs.json'), JSON.stringify(github.checkRuns, null, 2));
+  if (result.outputs.report) await copyFile(result.outputs.report, path.join(out, 'report.json'));
+  if (result.outputs.sarif && existsSync(result.outputs.sarif))
+    await copyFile(result.outputs.sarif, path.join(out, 'trivy.sarif'));
+  await writeFile(path.join(out, 'outputs.json'), JSON.stringify(result.outputs, null, 2));
+
+  console.log('\n──────────────── job summary (demo-output/summary.md) ────────────────\n');
+  console.log(result.summary);
+  console.log('──────────────── outputs ────────────────');
+  for (const [name, value] of Object.entries(result.outputs))
+    console.log(`${name.padEnd(16)} ${value.split('\n').join('\n'.padEnd(18))}`);
+  console.log('\n──────────────── written ────────────────');
+  console.log(
+    [
+      `demo-output/summary.md       job summary`,
+      `demo-output/pr-comment.md    the sticky PR comment the action posted${comment ? '' : ' (none was posted)'}`,
+      `demo-output/check-runs.json  the check run with its Dockerfile annotations`,
+      `demo-output/report.json      the JSON report of the run`,
+      `demo-output/trivy.sarif      SARIF for code scanning${hasTrivy ? '' : ' (from the RECORDED Trivy report)'}`
+    ].join('\n')
+  );
+  console.log(
+    `\nRegistry tags of ${image}: ${(await (await fetch(`http://${registry.host}/v2/codertocat/hello-world/tags/list`)).json()).tags?.join(', ') ?? 'none'}`
+  );
+  process.exitCode = status;
+} finally {
+  await github.close();
+  await registry.stop();
+}

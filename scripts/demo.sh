@@ -6,4 +6,6 @@ if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.j
   npm ci --no-audit --no-fund
 fi
 bash scripts/provision.sh
+# The demo reuses the tests' registry, fake GitHub API and runner emulation, compiled to JS.
+npx tsc -p scripts/tsconfig.demo.json
 node scripts/demo.mjs

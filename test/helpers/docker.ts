@@ -7,7 +7,9 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 
 const execFileP = promisify(execFile);
-export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+// The demo runs these helpers compiled elsewhere; it says where the repository is.
+export const ROOT =
+  process.env.SHIPSHAPE_ROOT ?? path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
 export const BUSYBOX = 'shipshape.local/busybox:1';
 export const PYTHON_BASE = 'shipshape.local/python-base:3';
