@@ -1,7 +1,7 @@
 // `npm run demo`: the whole pipeline of the bundled action (dist/index.js) on examples/flask,
 // run as a GitHub runner runs it for a pull request, against a Distribution registry on
 // 127.0.0.1 and a local fake of the GitHub API. Everything it writes goes to demo-output/.
-import { copyFile, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, rm, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
