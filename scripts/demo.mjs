@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 process.env.SHIPSHAPE_ROOT = root;
-const helpers = path.join(root, '.demo-build/test/helpers');
+const helpers = path.join(root, '.build/test/helpers');
 const { startRegistry, PYTHON_BASE, FIXTURES, STANDIN_BIN } = await import(path.join(helpers, 'docker.js'));
 const { startFakeGitHub } = await import(path.join(helpers, 'fake-github.js'));
 const { prepareRun, collect } = await import(path.join(helpers, 'action.js'));

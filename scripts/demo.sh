@@ -7,5 +7,5 @@ if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.j
 fi
 bash scripts/provision.sh
 # The demo reuses the tests' registry, fake GitHub API and runner emulation, compiled to JS.
-npx tsc -p scripts/tsconfig.demo.json
+npx tsc -p scripts/tsconfig.helpers.json
 node scripts/demo.mjs

@@ -46,7 +46,7 @@ const writesTo = (repo: string): string[] =>
 async function ship(
   kind: string,
   repo: string,
-  extra: { inputs?: Record<string, string>; fixture?: string } = {}
+  extra: { inputs?: Record<string, string>; fixture?: string; env?: Record<string, string> } = {}
 ): Promise<ActionRun> {
   const s = scenario(kind);
   return runAction({
@@ -64,7 +64,8 @@ async function ship(
       GITHUB_JOB: 'image',
       SHIPSHAPE_TRIVY_CACHE_DIR: path.join(work, 'trivy-cache'),
       SHIPSHAPE_RETRY_BASE_MS: '200',
-      TRIVY_STANDIN_FIXTURE: path.join(FIXTURES, extra.fixture ?? 'alpine-310.json.golden')
+      TRIVY_STANDIN_FIXTURE: path.join(FIXTURES, extra.fixture ?? 'alpine-310.json.golden'),
+      ...extra.env
     }
   });
 }
@@ -164,6 +165,17 @@ describe('the bundled action end to end', () => {
     expect(writesTo('unhealthy')).toEqual([]);
     expect(run.summary).toContain('became unhealthy');
     expect(run.summary).toContain('Server running on port 9999');
+  });
+
+  test.each([
+    ['crash', /Trivy scan failed \(exit 1\)/],
+    ['malformed', /Trivy wrote output that is not JSON/]
+  ])('Trivy %s: a tool error, not findings; nothing written', async (mode, message) => {
+    const run = await ship('push-branch', `trivy-${mode}`, { env: { TRIVY_STANDIN_MODE: mode } });
+    expect(run.exitCode).toBe(1);
+    expect(errors(run).join('\n')).toMatch(message);
+    expect(run.outputs.pushed).toBe('false');
+    expect(writesTo(`trivy-${mode}`)).toEqual([]);
   });
 
   test('a lint gate (lint-fail-on: warning): step fails, nothing written', async () => {

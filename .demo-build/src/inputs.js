@@ -1,0 +1,127 @@
+import * as core from '@actions/core';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { DEFAULT_TRIVY_VERSION } from './scan/install.js';
+import { DEFAULT_DB_REPOSITORIES } from './scan/trivy.js';
+export const SEVERITIES = ['UNKNOWN', 'LOW', 'MEDIUM', 'HIGH', 'CRITICAL'];
+/** Reads an input the way @actions/core does, from `INPUT_<NAME>` with hyphens kept. */
+export const actionInput = name => core.getInput(name);
+function oneOf(read, name, allowed, fallback) {
+  const value = (read(name) || fallback).trim();
+  const match = allowed.find(a => a.toLowerCase() === value.toLowerCase());
+  if (!match) throw new Error(`input "${name}" must be one of ${allowed.join(', ')}; got "${value}"`);
+  return match;
+}
+function bool(read, name, fallback) {
+  const value = read(name).trim();
+  if (value === '') return fallback;
+  if (/^(true|yes|on)$/i.test(value)) return true;
+  if (/^(false|no|off)$/i.test(value)) return false;
+  throw new Error(`input "${name}" must be true or false; got "${value}"`);
+}
+/** Newline-separated lines, blank ones dropped. */
+export function lines(value) {
+  return value
+    .split(/\r?\n/)
+    .map(l => l.trim())
+    .filter(Boolean);
+}
+/** Comma- or newline-separated list. */
+export function list(value) {
+  return value
+    .split(/[,\n]/)
+    .map(v => v.trim())
+    .filter(Boolean);
+}
+const UNIT_MS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+/** `60s`, `2m`, `1m30s`, `500ms`, or a bare number of seconds. */
+export function parseDuration(value, name) {
+  const text = value.trim();
+  if (/^\d+(\.\d+)?$/.test(text)) return Number(text) * 1000;
+  const parts = [...text.matchAll(/(\d+(?:\.\d+)?)(ms|s|m|h)/g)];
+  if (parts.length === 0 || parts.map(p => p[0]).join('') !== text) {
+    throw new Error(`input "${name}" must be a duration such as 60s, 2m or 1m30s; got "${value}"`);
+  }
+  return parts.reduce((sum, p) => sum + Number(p[1]) * (UNIT_MS[p[2]] ?? 0), 0);
+}
+/** Resolves a path input inside the workspace; anything that escapes it is refused. */
+export function insideWorkspace(workspace, value, name) {
+  const resolved = path.resolve(workspace, value);
+  const rel = path.relative(workspace, resolved);
+  if (rel.startsWith('..') || path.isAbsolute(rel)) {
+    throw new Error(`input "${name}": "${value}" is outside the workspace ${workspace}`);
+  }
+  return resolved;
+}
+function severities(read) {
+  const values = list(read('severity') || SEVERITIES.join(','));
+  return values.map(v => {
+    const upper = v.toUpperCase();
+    const match = SEVERITIES.find(s => s === upper);
+    if (!match) throw new Error(`input "severity": unknown severity "${v}" (use ${SEVERITIES.join(', ')})`);
+    return match;
+  });
+}
+function port(read) {
+  const value = read('smoke-port').trim();
+  if (!value) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > 65535) {
+    throw new Error(`input "smoke-port" must be a port number 1-65535; got "${value}"`);
+  }
+  return n;
+}
+export function getInputs(read = actionInput, env = process.env) {
+  const workspace = path.resolve(env.GITHUB_WORKSPACE ?? process.cwd());
+  const context = insideWorkspace(workspace, read('context') || '.', 'context');
+  const file = insideWorkspace(workspace, read('file') || path.join(context, 'Dockerfile'), 'file');
+  const smokePath = read('smoke-path') || '/';
+  if (!smokePath.startsWith('/')) throw new Error(`input "smoke-path" must start with /; got "${smokePath}"`);
+  const trivyignore = read('trivyignore');
+  if (Boolean(read('username').trim()) !== Boolean(read('password'))) {
+    throw new Error('inputs "username" and "password" go together: set both or neither');
+  }
+  return {
+    workspace,
+    context,
+    file,
+    images: lines(read('images')),
+    tags: lines(read('tags')),
+    latest: oneOf(read, 'latest', ['auto', 'true', 'false'], 'auto'),
+    version: read('version').trim(),
+    buildArgs: lines(read('build-args')),
+    target: read('target').trim(),
+    platforms: list(read('platforms')),
+    labels: lines(read('labels')),
+    noCache: bool(read, 'no-cache', false),
+    push: oneOf(read, 'push', ['auto', 'true', 'false'], 'auto'),
+    registry: read('registry').trim(),
+    username: read('username').trim(),
+    password: read('password'),
+    overwriteReleaseTags: bool(read, 'overwrite-release-tags', false),
+    scan: bool(read, 'scan', true),
+    trivyVersion: (read('trivy-version') || DEFAULT_TRIVY_VERSION).trim().replace(/^v/, ''),
+    trivyDbRepositories: list(read('trivy-db-repository') || DEFAULT_DB_REPOSITORIES.join(',')),
+    scanTimeoutMs: parseDuration(read('scan-timeout') || '10m', 'scan-timeout'),
+    severity: severities(read),
+    failOn: oneOf(read, 'fail-on', ['none', ...SEVERITIES], 'CRITICAL'),
+    ignoreUnfixed: bool(read, 'ignore-unfixed', false),
+    trivyignore: trivyignore
+      ? insideWorkspace(workspace, trivyignore, 'trivyignore')
+      : existsSync(path.join(workspace, '.trivyignore'))
+        ? path.join(workspace, '.trivyignore')
+        : '',
+    smokeTest: bool(read, 'smoke-test', true),
+    healthTimeoutMs: parseDuration(read('health-timeout') || '60s', 'health-timeout'),
+    healthCmd: read('health-cmd').trim(),
+    smokePort: port(read),
+    smokePath,
+    smokeEnv: lines(read('smoke-env')),
+    lint: bool(read, 'lint', true),
+    lintFailOn: oneOf(read, 'lint-fail-on', ['error', 'warning', 'none'], 'error'),
+    lintIgnore: list(read('lint-ignore')),
+    githubToken: read('github-token'),
+    comment: bool(read, 'comment', true),
+    dryRun: bool(read, 'dry-run', false)
+  };
+}

@@ -1,0 +1,42 @@
+import { parseImages } from './images.js';
+import { mergeLabels, ociLabels, parseKeyValues } from './labels.js';
+import { DEFAULT_TAG_RULES, parseRules } from './rules.js';
+import { computeVersion, tagsFor } from './tags.js';
+/** Pure: what to build and how to name it, from the inputs and the triggering event. */
+export function makePlan(inputs, event, now) {
+  const images = parseImages(inputs.images, event.repository);
+  const rules = parseRules(inputs.tags.length > 0 ? inputs.tags : DEFAULT_TAG_RULES);
+  const commitTime = event.payload.head_commit?.timestamp;
+  const version = computeVersion(rules, {
+    eventName: event.eventName,
+    ref: event.ref,
+    sha: event.sha,
+    defaultBranch: event.payload.repository?.default_branch ?? '',
+    baseRef: (event.payload.base_ref ?? event.payload.pull_request?.base.ref ?? '').replace(
+      /^refs\/heads\//,
+      ''
+    ),
+    version: inputs.version,
+    latest: inputs.latest,
+    now,
+    commitDate: commitTime ? new Date(commitTime) : now
+  });
+  const tagNames = tagsFor(version);
+  const warnings = [...version.warnings];
+  if (tagNames.length === 0) {
+    warnings.push(`no tag rule produced a tag for event "${event.eventName}" on ref "${event.ref}"`);
+  }
+  const labels = mergeLabels(
+    ociLabels(event, version.main ?? '', now),
+    parseKeyValues(inputs.labels, 'labels')
+  );
+  return {
+    version: version.main ?? '',
+    images,
+    tagNames,
+    tags: images.flatMap(image => tagNames.map(tag => `${image}:${tag}`)),
+    labels,
+    warnings,
+    kinds: version.kinds
+  };
+}

@@ -1,0 +1,125 @@
+import * as semver from 'semver';
+import { dateHelper, isRawStatement, render } from './template.js';
+const SHORT_SHA = 7;
+const MAX_TAG = 128;
+/** A valid Docker tag from any string: `[A-Za-z0-9_.-]`, at most 128, no leading `.`/`-`. */
+export function sanitizeTag(value) {
+  return value
+    .replace(/[^a-zA-Z0-9._-]+/g, '-')
+    .replace(/^[.-]+/, '')
+    .slice(0, MAX_TAG);
+}
+const refName = (ref, prefix) => (ref.startsWith(prefix) ? ref.slice(prefix.length) : undefined);
+export const branchOf = ref => refName(ref, 'refs/heads/');
+export const tagOf = ref => refName(ref, 'refs/tags/');
+export const prOf = ref => refName(ref, 'refs/pull/')?.replace(/\/merge$/, '');
+function isDefaultBranch(ctx) {
+  const branch = branchOf(ctx.ref) ?? '';
+  if (branch && branch === ctx.defaultBranch) return true;
+  // These events always run on the default branch's last commit.
+  return /create|discussion|issues|schedule/.test(ctx.eventName);
+}
+/** Variables every rule attribute (value, prefix, suffix, enable) can use. */
+export function globalVars(ctx) {
+  return {
+    branch: branchOf(ctx.ref) ?? '',
+    tag: tagOf(ctx.ref) ?? '',
+    sha: ctx.sha.slice(0, SHORT_SHA),
+    base_ref: ctx.baseRef,
+    is_default_branch: String(isDefaultBranch(ctx)),
+    date: dateHelper(ctx.now),
+    commit_date: dateHelper(ctx.commitDate)
+  };
+}
+function produce(rule, ctx, vars, warnings) {
+  const a = rule.attrs;
+  const affix = value =>
+    `${a.prefix === undefined ? '' : render(a.prefix, vars)}${value}${a.suffix === undefined ? '' : render(a.suffix, vars)}`;
+  switch (rule.type) {
+    case 'schedule':
+      if (!/schedule/.test(ctx.eventName)) return undefined;
+      return { value: affix(render(a.pattern, { ...vars, date: dateHelper(ctx.now) })), latest: false };
+    case 'semver': {
+      const explicit = a.value ? render(a.value, vars) : ctx.version;
+      const raw = explicit || tagOf(ctx.ref);
+      if (!raw) return undefined;
+      if (!semver.valid(raw)) {
+        warnings.push(`${raw} is not a valid semver version; rule "${rule.source}" produced no tag`);
+        return undefined;
+      }
+      const parsed = semver.parse(raw, { loose: true });
+      if (!parsed) return undefined;
+      const fields = {
+        raw: parsed.raw,
+        version: parsed.version,
+        major: parsed.major,
+        minor: parsed.minor,
+        patch: parsed.patch
+      };
+      // Prereleases only ever get their full version: they must not move X or X.Y.
+      if (parsed.prerelease.length > 0) {
+        const pattern = isRawStatement(a.pattern) ? a.pattern : '{{version}}';
+        return { value: affix(render(pattern, fields)), latest: false };
+      }
+      return { value: affix(render(a.pattern, fields)), latest: true };
+    }
+    case 'edge': {
+      const branch = branchOf(ctx.ref);
+      if (branch === undefined || branch !== (a.branch || ctx.defaultBranch)) return undefined;
+      return { value: affix('edge'), latest: false };
+    }
+    case 'ref': {
+      const name =
+        a.event === 'branch' ? branchOf(ctx.ref) : a.event === 'tag' ? tagOf(ctx.ref) : prOf(ctx.ref);
+      if (name === undefined) return undefined;
+      return { value: affix(name), latest: a.event === 'tag' };
+    }
+    case 'raw':
+      return { value: affix(render(a.value, vars)), latest: false };
+    case 'sha':
+      if (!ctx.sha) return undefined;
+      return { value: affix(a.format === 'long' ? ctx.sha : ctx.sha.slice(0, SHORT_SHA)), latest: false };
+  }
+}
+/**
+ * Applies the rules (already in priority order) the way docker/metadata-action does: the first
+ * tag produced is the version, the others are partial versions, and whether `latest` is added
+ * is decided by the first rule that produced a tag.
+ */
+export function computeVersion(rules, ctx) {
+  const vars = globalVars(ctx);
+  const warnings = [];
+  let main;
+  const partial = [];
+  let latest;
+  const kinds = {};
+  for (const rule of rules) {
+    let produced;
+    try {
+      const enabled = render(rule.attrs.enable, vars);
+      if (enabled !== 'true' && enabled !== 'false') {
+        throw new Error(`enable must be true or false, got "${enabled}"`);
+      }
+      if (enabled === 'false') continue;
+      produced = produce(rule, ctx, vars, warnings);
+    } catch (error) {
+      throw new Error(`input "tags": rule "${rule.source}": ${error.message}`);
+    }
+    if (!produced) continue;
+    const value = sanitizeTag(produced.value);
+    if (!value) continue;
+    kinds[value] ??= rule.type === 'ref' ? rule.attrs.event : rule.type;
+    if (main === undefined) main = value;
+    else if (value !== main && !partial.includes(value)) partial.push(value);
+    latest ??= ctx.latest === 'auto' ? produced.latest : ctx.latest === 'true';
+  }
+  if (latest) kinds.latest = 'latest';
+  return { main, partial, latest: latest ?? false, warnings, kinds };
+}
+/** Every tag for one image name: version, partials, then `latest` when it applies. */
+export function tagsFor(version) {
+  if (!version.main) return [];
+  const tags = [version.main, ...version.partial];
+  if (version.latest && !tags.includes('latest')) tags.push('latest');
+  return tags;
+}

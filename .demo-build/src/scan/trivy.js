@@ -1,0 +1,115 @@
+import * as core from '@actions/core';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { run } from './process.js';
+export const DEFAULT_DB_REPOSITORIES = [
+  'mirror.gcr.io/aquasec/trivy-db:2',
+  'ghcr.io/aquasecurity/trivy-db:2'
+];
+const RATE_LIMITED = /TOOMANYREQUESTS|429 Too Many Requests|\b429\b/i;
+const ATTEMPTS = 3;
+const lastLines = (text, n = 8) => text.trim().split('\n').slice(-n).join('\n');
+const retryBaseMs = () => Number(process.env.SHIPSHAPE_RETRY_BASE_MS ?? 2000);
+/** True when the DB in the cache dir was downloaded today (UTC): no update needed. */
+export async function dbIsFresh(cacheDir, now = new Date()) {
+  try {
+    const meta = JSON.parse(await readFile(path.join(cacheDir, 'db', 'metadata.json'), 'utf8'));
+    return (meta.DownloadedAt ?? '').slice(0, 10) === now.toISOString().slice(0, 10);
+  } catch {
+    return false;
+  }
+}
+/**
+ * Downloads the vulnerability DB, trying each repository in order; rate limits are retried
+ * with bounded exponential backoff before moving on.
+ */
+export async function updateDb(bin, cacheDir, repositories) {
+  if (await dbIsFresh(cacheDir)) {
+    core.info('Trivy DB downloaded today is in the cache: no update');
+    return;
+  }
+  const failures = [];
+  for (const repository of repositories) {
+    for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {
+      const result = await run(
+        bin,
+        [
+          'image',
+          '--download-db-only',
+          '--no-progress',
+          '--cache-dir',
+          cacheDir,
+          '--db-repository',
+          repository
+        ],
+        { timeoutMs: 10 * 60_000 }
+      );
+      if (result.exitCode === 0) return;
+      const output = `${result.stderr}\n${result.stdout}`;
+      if (RATE_LIMITED.test(output) && attempt < ATTEMPTS) {
+        const delay = retryBaseMs() * 2 ** (attempt - 1);
+        core.info(
+          `Trivy DB at ${repository} is rate-limited; retrying in ${delay} ms (attempt ${attempt + 1}/${ATTEMPTS})`
+        );
+        await new Promise(resolve => setTimeout(resolve, delay));
+        continue;
+      }
+      failures.push(`${repository}: ${lastLines(output, 3)}`);
+      break;
+    }
+  }
+  throw new Error(`cannot download the Trivy vulnerability DB from any repository:\n${failures.join('\n')}`);
+}
+/** The `trivy image` arguments for the one scan Shipshape runs (pure). */
+export function scanArgs(o) {
+  const args = [
+    'image',
+    // The image is local and unpushed: never let Trivy fetch it from a registry instead.
+    '--image-src',
+    'docker',
+    '--scanners',
+    'vuln',
+    '--format',
+    'json',
+    '--output',
+    o.output,
+    '--exit-code',
+    '0',
+    '--skip-db-update',
+    '--cache-dir',
+    o.cacheDir,
+    '--timeout',
+    `${Math.ceil(o.timeoutMs / 1000)}s`,
+    '--quiet'
+  ];
+  if (o.ignoreUnfixed) args.push('--ignore-unfixed');
+  if (o.ignoreFile) args.push('--ignorefile', o.ignoreFile);
+  args.push(o.image);
+  return args;
+}
+function toolError(what, result, timeoutMs) {
+  if (result.timedOut)
+    return new Error(`Trivy ${what} did not finish within ${Math.round(timeoutMs / 1000)} s`);
+  return new Error(
+    `Trivy ${what} failed (exit ${result.exitCode}):\n${lastLines(result.stderr || result.stdout)}`
+  );
+}
+/** Scans the local image once. A non-zero exit is a tool failure, never a finding. */
+export async function scanImage(bin, o) {
+  // Trivy gets its own --timeout; the hard limit behind it only catches a hung process.
+  const hardLimit = o.timeoutMs + Math.min(30_000, o.timeoutMs);
+  const result = await run(bin, scanArgs(o), { timeoutMs: hardLimit });
+  if (result.exitCode !== 0 || result.timedOut) throw toolError('scan', result, o.timeoutMs);
+  try {
+    return await readFile(o.output, 'utf8');
+  } catch {
+    throw new Error(`Trivy exited 0 but wrote no report at ${o.output}`);
+  }
+}
+/** SARIF from the same JSON report (`trivy convert`): no second scan. */
+export async function convertToSarif(bin, report, output) {
+  const result = await run(bin, ['convert', '--format', 'sarif', '--output', output, report], {
+    timeoutMs: 120_000
+  });
+  if (result.exitCode !== 0 || result.timedOut) throw toolError('convert', result, 120_000);
+}

@@ -1,0 +1,87 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { ROOT } from './docker.js';
+/** Parses a GITHUB_OUTPUT / GITHUB_STATE file (`name<<DELIM ... DELIM` blocks). */
+export function parseCommandFile(content) {
+  const out = {};
+  const lines = content.split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    const m = /^([^<=]+)<<(.+)$/.exec(lines[i]);
+    if (m) {
+      const value = [];
+      for (i++; i < lines.length && lines[i] !== m[2]; i++) value.push(lines[i]);
+      out[m[1]] = value.join('\n');
+    } else if (lines[i].includes('=')) {
+      const eq = lines[i].indexOf('=');
+      out[lines[i].slice(0, eq)] = lines[i].slice(eq + 1);
+    }
+  }
+  return out;
+}
+/** Writes the event and command files and builds the runner's environment for one step. */
+export async function prepareRun(options) {
+  const dir = options.dir ?? (await mkdtemp(path.join(os.tmpdir(), 'shipshape-run-')));
+  const files = {
+    event: path.join(dir, 'event.json'),
+    output: path.join(dir, 'output'),
+    summary: path.join(dir, 'summary.md'),
+    state: path.join(dir, 'state')
+  };
+  if (!options.dir) {
+    await writeFile(files.event, JSON.stringify(options.event.payload));
+    for (const f of [files.output, files.summary, files.state]) await writeFile(f, '');
+  }
+  const inputEnv = Object.fromEntries(
+    Object.entries(options.inputs).map(([k, v]) => [`INPUT_${k.toUpperCase()}`, v])
+  );
+  const state = parseCommandFile(await readFile(files.state, 'utf8'));
+  const stateEnv = Object.fromEntries(Object.entries(state).map(([k, v]) => [`STATE_${k}`, v]));
+  const env = {
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    DOCKER_HOST: process.env.DOCKER_HOST,
+    RUNNER_TEMP: dir,
+    GITHUB_ACTIONS: 'true',
+    GITHUB_EVENT_NAME: options.event.name,
+    GITHUB_EVENT_PATH: files.event,
+    GITHUB_REF: options.event.ref,
+    GITHUB_SHA: options.event.sha,
+    GITHUB_REPOSITORY: options.repository ?? 'Codertocat/Hello-World',
+    GITHUB_SERVER_URL: 'https://github.com',
+    GITHUB_RUN_ID: '4242',
+    GITHUB_WORKSPACE: options.workspace ?? ROOT,
+    GITHUB_OUTPUT: files.output,
+    GITHUB_STEP_SUMMARY: files.summary,
+    GITHUB_STATE: files.state,
+    ...stateEnv,
+    ...inputEnv,
+    ...options.env
+  };
+  const entry = path.join(ROOT, options.entry ?? 'dist/index.js');
+  return { dir, env, entry, cwd: options.workspace ?? ROOT, files };
+}
+/** What a step left in its command files. */
+export async function collect(run, result) {
+  return {
+    ...result,
+    outputs: parseCommandFile(await readFile(run.files.output, 'utf8')),
+    summary: await readFile(run.files.summary, 'utf8'),
+    state: parseCommandFile(await readFile(run.files.state, 'utf8')),
+    dir: run.dir
+  };
+}
+/** Runs a bundled entry point exactly as the runner does: env in, command files out. */
+export async function runAction(options) {
+  const run = await prepareRun(options);
+  const result = await new Promise(resolve => {
+    execFile(
+      process.execPath,
+      [run.entry],
+      { env: run.env, cwd: run.cwd, maxBuffer: 64 * 1024 * 1024 },
+      (error, stdout, stderr) => resolve({ exitCode: error ? Number(error.code ?? 1) : 0, stdout, stderr })
+    );
+  });
+  return collect(run, result);
+}

@@ -1,0 +1,161 @@
+import { execFile, spawn } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+const execFileP = promisify(execFile);
+// The demo runs these helpers compiled elsewhere; it says where the repository is.
+export const ROOT =
+  process.env.SHIPSHAPE_ROOT ?? path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+export const BUSYBOX = 'shipshape.local/busybox:1';
+export const PYTHON_BASE = 'shipshape.local/python-base:3';
+/** Runs docker and returns stdout; throws with stderr on failure. */
+export async function docker(args, env = process.env) {
+  const { stdout } = await execFileP('docker', args, { env, maxBuffer: 64 * 1024 * 1024 });
+  return stdout.trim();
+}
+/**
+ * Makes sure a daemon answers and the local base images exist (pulled when possible, built
+ * from Debian packages otherwise). Runs scripts/provision.sh, which is idempotent.
+ */
+export async function ensureDocker() {
+  try {
+    await docker(['image', 'inspect', BUSYBOX, PYTHON_BASE]);
+    return;
+  } catch {
+    await execFileP('bash', [path.join(ROOT, 'scripts/provision.sh')], { maxBuffer: 16 * 1024 * 1024 });
+  }
+}
+export async function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
+    });
+  });
+}
+export async function waitFor(what, probe, timeoutMs = 15000, stepMs = 100) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe().catch(() => undefined);
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise(r => setTimeout(r, stepMs));
+  }
+}
+/** A Distribution v2 registry (the docker-registry package) on a free 127.0.0.1 port. */
+export async function startRegistry(options = {}) {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'shipshape-registry-'));
+  const port = await freePort();
+  const config = [
+    'version: 0.1',
+    'log:',
+    '  level: info',
+    '  accesslog:',
+    '    disabled: false',
+    'storage:',
+    '  filesystem:',
+    `    rootdirectory: ${dir}/data`,
+    '  delete:',
+    '    enabled: true',
+    'http:',
+    `  addr: 127.0.0.1:${port}`,
+    ...(options.auth ? ['auth:', options.auth] : [])
+  ].join('\n');
+  await writeFile(path.join(dir, 'config.yml'), config);
+  let output = '';
+  let child;
+  const launch = async () => {
+    child = spawn('docker-registry', ['serve', path.join(dir, 'config.yml')], {
+      stdio: ['ignore', 'pipe', 'pipe']
+    });
+    child.stdout?.on('data', d => (output += d.toString()));
+    child.stderr?.on('data', d => (output += d.toString()));
+    await waitFor(`registry on 127.0.0.1:${port}`, async () => {
+      const res = await fetch(`http://127.0.0.1:${port}/v2/`);
+      return res.status === 200 || res.status === 401 ? true : undefined;
+    });
+  };
+  const stop = async (signal = 'SIGTERM') => {
+    const c = child;
+    child = undefined;
+    if (!c || c.exitCode !== null) return;
+    await new Promise(resolve => {
+      c.once('exit', () => resolve());
+      c.kill(signal);
+    });
+  };
+  await launch();
+  return {
+    host: `127.0.0.1:${port}`,
+    port,
+    dir,
+    log: () => output,
+    stop: async () => {
+      await stop();
+      await rm(dir, { recursive: true, force: true });
+    },
+    kill: () => stop('SIGKILL'),
+    restart: async () => {
+      await stop();
+      await launch();
+    }
+  };
+}
+/** Removes images whose reference starts with the prefix (test cleanup). */
+export async function removeImages(reference) {
+  const ids = await docker(['images', '--filter', `reference=${reference}`, '-q']).catch(() => '');
+  const unique = [...new Set(ids.split('\n').filter(Boolean))];
+  if (unique.length > 0) await docker(['rmi', '-f', ...unique]).catch(() => '');
+}
+/** Builds a context-less test image from Dockerfile text (BuildKit when the CLI has it). */
+export async function buildTestImage(tag, dockerfile) {
+  return new Promise((resolve, reject) => {
+    const child = spawn('docker', ['build', '-q', '-t', tag, '-'], {
+      env: { ...process.env, PATH: `/usr/bin:${process.env.PATH ?? ''}`, DOCKER_BUILDKIT: '1' },
+      stdio: ['pipe', 'pipe', 'pipe']
+    });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', d => (out += d.toString()));
+    child.stderr.on('data', d => (err += d.toString()));
+    child.on('exit', code =>
+      code === 0 ? resolve(out.trim()) : reject(new Error(`build of ${tag} failed: ${err}`))
+    );
+    child.stdin.end(dockerfile);
+  });
+}
+/** Containers carrying a label key (optionally with a value), running or not. */
+export async function containersWithLabel(label) {
+  const out = await docker(['ps', '--all', '--quiet', '--filter', `label=${label}`]);
+  return out.split('\n').filter(Boolean);
+}
+export const FIXTURES = path.resolve(ROOT, '../shared/fixtures/trivy');
+export const STANDIN_BIN = path.join(ROOT, 'test/bin');
+/** A static HTTP server on 127.0.0.1 serving the given path → content map (404 otherwise). */
+export async function serveFiles(files) {
+  const { createServer } = await import('node:http');
+  const hits = [];
+  const server = createServer((req, res) => {
+    hits.push(req.url ?? '');
+    const body = files.get(req.url ?? '');
+    if (!body) {
+      res.writeHead(404).end('not found');
+      return;
+    }
+    res.writeHead(200, { 'content-length': body.length }).end(body);
+  });
+  await new Promise(resolve => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    hits,
+    close: () => new Promise(resolve => server.close(() => resolve()))
+  };
+}

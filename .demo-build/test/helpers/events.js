@@ -1,0 +1,97 @@
+import examples from '@octokit/webhooks-examples' with { type: 'json' };
+import { eventFrom } from '../../src/event.js';
+/** A real payload recorded by GitHub (octokit/webhooks), deep-copied so tests can edit it. */
+export function payload(name, match = () => true) {
+  const group = examples.find(e => e.name === name);
+  const found = group?.examples.find(match);
+  if (!found) throw new Error(`no ${name} example matches`);
+  return structuredClone(found);
+}
+export const PUSH_SHA = '6113728f27ae82c7b1a177c8d03f9e96e0adf246';
+export const PR_HEAD_SHA = 'ec26c3e57ca3a959ca5aad62de7213c562f8c821';
+export const MERGE_SHA = '0123456789abcdef0123456789abcdef01234567';
+/** The event kinds Shipshape supports, each from a real payload (refs edited for tag variants). */
+export function scenario(kind) {
+  const tagPush = tag => {
+    const p = payload('push', e => String(e.ref).startsWith('refs/tags/'));
+    p.ref = `refs/tags/${tag}`;
+    return { name: 'push', payload: p, ref: p.ref, sha: PUSH_SHA };
+  };
+  switch (kind) {
+    case 'push-branch':
+      return {
+        name: 'push',
+        payload: payload('push', e => e.ref === 'refs/heads/master'),
+        ref: 'refs/heads/master',
+        sha: PUSH_SHA
+      };
+    case 'push-feature-branch': {
+      const p = payload('push', e => e.ref === 'refs/heads/master');
+      p.ref = 'refs/heads/feature/Login_v2';
+      return { name: 'push', payload: p, ref: p.ref, sha: PUSH_SHA };
+    }
+    case 'tag-v1.2.3':
+      return tagPush('v1.2.3');
+    case 'tag-1.2.3':
+      return tagPush('1.2.3');
+    case 'tag-v2.0.0-rc.1':
+      return tagPush('v2.0.0-rc.1');
+    case 'tag-simple':
+      return {
+        name: 'push',
+        payload: payload('push', e => e.ref === 'refs/tags/simple-tag'),
+        ref: 'refs/tags/simple-tag',
+        sha: PUSH_SHA
+      };
+    case 'pull_request-opened':
+      return {
+        name: 'pull_request',
+        payload: payload('pull_request', e => e.action === 'opened'),
+        ref: 'refs/pull/2/merge',
+        sha: MERGE_SHA
+      };
+    case 'pull_request-synchronize':
+      return {
+        name: 'pull_request',
+        payload: payload('pull_request', e => e.action === 'synchronize'),
+        ref: 'refs/pull/2/merge',
+        sha: MERGE_SHA
+      };
+    case 'pull_request-fork': {
+      const p = payload('pull_request', e => e.action === 'opened');
+      p.pull_request.head.repo.full_name = 'forker/Hello-World';
+      return { name: 'pull_request', payload: p, ref: 'refs/pull/2/merge', sha: MERGE_SHA };
+    }
+    case 'release-published':
+      return {
+        name: 'release',
+        payload: payload('release', e => e.action === 'published'),
+        ref: 'refs/tags/0.0.1',
+        sha: PUSH_SHA
+      };
+    case 'workflow_dispatch':
+      return {
+        name: 'workflow_dispatch',
+        payload: payload('workflow_dispatch', e => e.ref === 'refs/heads/main'),
+        ref: 'refs/heads/main',
+        sha: PUSH_SHA
+      };
+    case 'schedule':
+      // Scheduled runs carry no webhook; the runner writes this small payload.
+      return {
+        name: 'schedule',
+        payload: { schedule: '0 3 * * *' },
+        ref: 'refs/heads/master',
+        sha: PUSH_SHA
+      };
+    default:
+      throw new Error(`unknown scenario ${kind}`);
+  }
+}
+export function eventOf(s) {
+  const repository = s.payload.repository?.full_name ?? 'Codertocat/Hello-World';
+  return eventFrom(
+    { GITHUB_EVENT_NAME: s.name, GITHUB_REF: s.ref, GITHUB_SHA: s.sha, GITHUB_REPOSITORY: repository },
+    s.payload
+  );
+}

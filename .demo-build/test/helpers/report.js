@@ -1,0 +1,73 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { lintDockerfile, lintGate } from '../../src/lint.js';
+import { makePlan } from '../../src/plan/index.js';
+import { locateFindings } from '../../src/scan/index.js';
+import { parseTrivyReport, scanGate } from '../../src/scan/report.js';
+import { FIXTURES } from './docker.js';
+import { eventOf, scenario } from './events.js';
+export const FIXTURE_DOCKERFILE = [
+  'FROM alpine:3.9.4',
+  'RUN apk add curl',
+  'COPY app /app',
+  'USER 1000',
+  'CMD ["/app"]',
+  ''
+].join('\n');
+/** A finished run on a pull request, its scan read from a recorded Trivy report. */
+export function fixtureReport(fixture = 'alpine-39.json.golden', image = 'ghcr.io/codertocat/hello-world') {
+  const plan = makePlan(
+    { images: [image], tags: [], latest: 'auto', version: '', labels: [] },
+    eventOf(scenario('pull_request-opened')),
+    new Date('2026-11-22T12:00:00Z')
+  );
+  const parsed = parseTrivyReport(readFileSync(path.join(FIXTURES, fixture), 'utf8'));
+  const gate = scanGate(parsed, 'CRITICAL');
+  const lint = lintDockerfile(FIXTURE_DOCKERFILE, { dockerignore: '.git\n', ignore: [] });
+  return {
+    plan,
+    dryRun: false,
+    dockerfile: 'Dockerfile',
+    runUrl: 'https://github.com/Codertocat/Hello-World/actions/runs/4242',
+    pushPolicy: {
+      push: true,
+      reason: 'pull request from this repository: pr-N and sha- tags only',
+      kinds: ['pr', 'sha']
+    },
+    build: {
+      imageId: 'sha256:7ab8e3c5a1d9d3b4f7c2e1a0b9c8d7e6f5a4b3c2d1e0f9a8b7c6d5e4f3a2b1c0',
+      sizeBytes: 5_571_234,
+      builder: { kind: 'buildx', client: '28.2.2', server: '28.2.2' },
+      durationMs: 4200
+    },
+    lint: { findings: lint, failed: lintGate(lint, 'error') },
+    scan: {
+      report: { ...parsed, findings: locateFindings(parsed, FIXTURE_DOCKERFILE, '') },
+      failed: gate.failed,
+      detail: gate.detail,
+      jsonPath: '/tmp/trivy.json',
+      sarifPath: '/tmp/trivy.sarif',
+      trivyVersion: '0.74.0',
+      durationMs: 3100
+    },
+    smoke: {
+      health: 'healthy',
+      passed: true,
+      mode: 'healthcheck',
+      timeToHealthyMs: 1800,
+      message: 'healthy in 1.8 s (its HEALTHCHECK)'
+    },
+    gates: {
+      passed: !gate.failed,
+      gates: [
+        {
+          name: 'lint',
+          status: 'passed',
+          detail: `${lint.length} finding(s), none at or above lint-fail-on=error`
+        },
+        { name: 'scan', status: gate.failed ? 'failed' : 'passed', detail: gate.detail },
+        { name: 'smoke test', status: 'passed', detail: 'healthy in 1.8 s (its HEALTHCHECK)' }
+      ]
+    }
+  };
+}
