@@ -1,28 +1,30 @@
-// Bundles the main and post entry points into dist/ with ncc (ES modules).
+// Bundles the action (main and post step share dist/index.js) with ncc, as ES modules.
+// ncc minifies the entry file but not the chunks of on-demand imports: terser does those.
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { minify } from 'terser';
 
-const entries = [['src/index.ts', 'dist']];
 rmSync('dist', { recursive: true, force: true });
-for (const [entry, out] of entries) {
-  execFileSync(
-    'npx',
-    [
-      'ncc',
-      'build',
-      entry,
-      '-o',
-      out,
-      '--minify',
-      '--no-source-map-register',
-      '--license',
-      'licenses.txt',
-      '-q'
-    ],
-    {
-      stdio: 'inherit'
-    }
-  );
+execFileSync(
+  'npx',
+  [
+    'ncc',
+    'build',
+    'src/index.ts',
+    '-o',
+    'dist',
+    '--minify',
+    '--no-source-map-register',
+    '--license',
+    'licenses.txt',
+    '-q'
+  ],
+  { stdio: 'inherit' }
+);
+for (const file of readdirSync('dist').filter(f => /^\d+\.index\.js$/.test(f))) {
+  const full = path.join('dist', file);
+  const result = await minify(readFileSync(full, 'utf8'), { module: true, compress: true, mangle: true });
+  writeFileSync(full, result.code ?? '');
 }
-mkdirSync('dist', { recursive: true });
 writeFileSync('dist/package.json', '{ "type": "module" }\n');

@@ -4,10 +4,7 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
-if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  npm ci --no-audit --no-fund || { echo "0 passed, 1 failed"; exit 1; }
-fi
-bash scripts/provision.sh || { echo "0 passed, 1 failed"; exit 1; }
+bash scripts/prepare.sh || { echo "0 passed, 1 failed"; exit 1; }
 
 results=$(mktemp)
 NODE_OPTIONS=--experimental-vm-modules npx jest --json --outputFile="$results" "$@"

@@ -3,7 +3,6 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { docker, type Builder } from './docker.js';
-import { findInstruction, parseDockerfile, squash } from './dockerfile.js';
 
 export interface BuildRequest {
   context: string;
@@ -96,15 +95,20 @@ export function parseBuildFailure(log: string): BuildFailure {
 }
 
 /** One message naming the instruction, its Dockerfile line and its last output lines. */
-export function describeBuildFailure(failure: BuildFailure, dockerfileText: string, file: string): string {
-  const where = failure.step
-    ? findInstruction(parseDockerfile(dockerfileText), failure.step, failure.stage)
-    : undefined;
+export function describeBuildFailure(failure: BuildFailure, line: number | undefined, file: string): string {
   const at = failure.step
-    ? `${squash(failure.step)}${where ? ` (${path.basename(file)} line ${where.line})` : ''}`
+    ? `${failure.step.replace(/\s+/g, ' ').trim()}${line ? ` (${path.basename(file)} line ${line})` : ''}`
     : 'an unknown step';
   const tail = failure.output.length > 0 ? `\nLast output:\n${failure.output.join('\n')}` : '';
   return `build failed at ${at}: ${failure.error}${tail}`;
+}
+
+/** The Dockerfile line of the failing step; the parser is only loaded on this path. */
+async function failingLine(file: string, failure: BuildFailure): Promise<number | undefined> {
+  if (!failure.step) return undefined;
+  const text = await readFile(file, 'utf8').catch(() => '');
+  const { findInstruction, parseDockerfile } = await import('./dockerfile.js');
+  return findInstruction(parseDockerfile(text), failure.step, failure.stage)?.line;
 }
 
 export interface BuildResult {
@@ -137,9 +141,8 @@ export async function buildImage(req: BuildRequest, builder: Builder): Promise<B
       docker(command.args, { env: command.env, stream: true })
     );
     if (result.exitCode !== 0) {
-      const dockerfileText = await readFile(req.file, 'utf8').catch(() => '');
       const failure = parseBuildFailure(`${result.stdout}\n${result.stderr}`);
-      throw new Error(describeBuildFailure(failure, dockerfileText, req.file));
+      throw new Error(describeBuildFailure(failure, await failingLine(req.file, failure), req.file));
     }
     const imageId = (await readFile(iidFile, 'utf8')).trim();
     const size = await docker(['image', 'inspect', '--format', '{{.Size}}', imageId]);

@@ -60,7 +60,7 @@ export function parseDockerfile(text: string): ParsedDockerfile {
   return { stages, globalArgs, comments };
 }
 
-export const squash = (s: string): string => s.replace(/\s+/g, ' ').trim();
+const squash = (s: string): string => s.replace(/\s+/g, ' ').trim();
 
 /**
  * Finds the instruction a builder reported (e.g. `RUN pip install -r requirements.txt`),

@@ -8,13 +8,11 @@ import { detectBuilder } from './docker.js';
 import { readEvent, type GitHubEvent } from './event.js';
 import { decideGates } from './gate.js';
 import { getInputs, type Inputs } from './inputs.js';
-import { lintStage } from './lint.js';
 import { makePlan, type Plan } from './plan/index.js';
-import { publish } from './publish.js';
-import { login, pushImages, pushPolicy, type PushResult } from './push.js';
+import { pushPolicy, type PushResult } from './push.js';
 import { parseImageName } from './registry.js';
 import type { RunReport } from './report.js';
-import { scanStage, type ScanResult } from './scan/index.js';
+import type { ScanResult } from './scan/index.js';
 import { logSmoke, smokeTest, type SmokeResult } from './smoke.js';
 import { newRunLabel } from './state.js';
 
@@ -45,6 +43,9 @@ async function smokeStage(inputs: Inputs, imageId: string, label: string): Promi
 
 async function runScan(inputs: Inputs, image: string, outputDir: string): Promise<ScanResult | undefined> {
   if (!inputs.scan) return undefined;
+  // Loaded on demand: Trivy install, the DB cache client and the GitHub client are most of
+  // the bundle, and a run that does not need them should not pay to parse them.
+  const { scanStage } = await import('./scan/index.js');
   const result = await scanStage({
     image,
     dockerfile: inputs.file,
@@ -84,6 +85,7 @@ async function pushStage(
     core.info(`Not pushing: ${policy?.reason ?? 'no policy'}`);
     return undefined;
   }
+  const { login, pushImages } = await import('./push.js');
   let dockerConfig: string | undefined;
   let credentials: { registry: string; username: string; password: string } | undefined;
   if (inputs.username) {
@@ -176,6 +178,7 @@ export async function run(): Promise<void> {
       pushPolicy: pushPolicy(inputs.push, event, inputs.dryRun)
     };
     if (inputs.lint) {
+      const { lintStage } = await import('./lint.js');
       report.lint = await lintStage(inputs.file, inputs.context, {
         ignore: inputs.lintIgnore,
         target: inputs.target,
@@ -191,6 +194,7 @@ export async function run(): Promise<void> {
       setResultOutputs(report);
     }
     try {
+      const { publish } = await import('./publish.js');
       const published = await publish(report, event, {
         token: inputs.githubToken,
         comment: inputs.comment,

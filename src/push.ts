@@ -153,23 +153,24 @@ export async function pushImages(req: PushRequest): Promise<PushResult> {
   for (const { image, client, decision } of plans) {
     result.withheld.push(...decision.withheld.map(w => ({ tag: `${image}:${w.tag}`, reason: w.reason })));
     result.unchanged.push(...decision.unchanged.map(t => `${image}:${t}`));
-    let digest: string | undefined;
-    for (const tag of decision.push) {
-      const pushed = await pushWithRetry(`${image}:${tag}`, env);
-      if (digest && pushed !== digest)
-        throw new Error(`${image}:${tag} pushed as ${pushed}, but ${digest} before it`);
-      digest = pushed;
-      result.tags.push(`${image}:${tag}`);
-    }
-    if (!digest) continue;
+    if (decision.push.length === 0) continue;
+    // The first push uploads the layers; the other tags only add manifests, so they go together.
+    const [first, ...rest] = decision.push;
+    const digest = await pushWithRetry(`${image}:${first}`, env);
+    const others = await Promise.all(rest.map(tag => pushWithRetry(`${image}:${tag}`, env)));
+    others.forEach((pushed, i) => {
+      if (pushed !== digest)
+        throw new Error(`${image}:${rest[i]} pushed as ${pushed}, but ${image}:${first} as ${digest}`);
+    });
+    result.tags.push(...decision.push.map(tag => `${image}:${tag}`));
     // Confirm from the registry itself that every tag resolves to the one manifest.
-    for (const tag of decision.push) {
-      const seen = await client.digest(tag);
-      if (seen !== digest)
+    const seen = await Promise.all(decision.push.map(tag => client.digest(tag)));
+    seen.forEach((d, i) => {
+      if (d !== digest)
         throw new Error(
-          `${image}:${tag} resolves to ${seen ?? 'nothing'} in the registry, expected ${digest}`
+          `${image}:${decision.push[i]} resolves to ${d ?? 'nothing'} in the registry, expected ${digest}`
         );
-    }
+    });
     result.digests[image] = digest;
   }
   result.pushed = result.tags.length > 0;

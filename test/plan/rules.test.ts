@@ -5,12 +5,14 @@ import { sanitizeTag } from '../../src/plan/tags.js';
 import { eventOf, scenario } from '../helpers/events.js';
 
 const NOW = new Date('2026-11-22T23:30:00.000Z');
-const tagsFor = (kind: string, tags: string[], extra: Partial<PlanInputs> = {}) =>
+const planFor = (kind: string, tags: string[], extra: Partial<PlanInputs> = {}) =>
   makePlan(
     { images: ['ghcr.io/acme/app'], tags, latest: 'auto', version: '', labels: [], ...extra },
     eventOf(scenario(kind)),
     NOW
-  ).tagNames;
+  );
+const tagsFor = (kind: string, tags: string[], extra: Partial<PlanInputs> = {}) =>
+  planFor(kind, tags, extra).tagNames;
 
 describe('type=semver', () => {
   test.each([
@@ -162,32 +164,14 @@ describe('invalid rules and images are clear errors naming the input', () => {
   });
 
   test('image names are lowercased and may carry a registry port', () => {
-    const p = makePlan(
-      {
-        images: ['LOCALHOST:5000/Acme/App, ghcr.io/acme/app'],
-        tags: ['type=sha'],
-        latest: 'auto',
-        version: '',
-        labels: []
-      },
-      eventOf(scenario('push-branch')),
-      NOW
-    );
+    const p = planFor('push-branch', ['type=sha'], { images: ['LOCALHOST:5000/Acme/App, ghcr.io/acme/app'] });
     expect(p.images).toEqual(['localhost:5000/acme/app', 'ghcr.io/acme/app']);
   });
 
   test('metadata-action style name=/enable= image lines', () => {
-    const p = makePlan(
-      {
-        images: ['name=ghcr.io/acme/app', 'name=docker.io/acme/app,enable=false'],
-        tags: ['type=sha'],
-        latest: 'auto',
-        version: '',
-        labels: []
-      },
-      eventOf(scenario('push-branch')),
-      NOW
-    );
+    const p = planFor('push-branch', ['type=sha'], {
+      images: ['name=ghcr.io/acme/app', 'name=docker.io/acme/app,enable=false']
+    });
     expect(p.images).toEqual(['ghcr.io/acme/app']);
   });
 
