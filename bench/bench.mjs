@@ -53,6 +53,32 @@ async function timed(fn) {
   return performance.now() - started;
 }
 
+/** Two series measured in the same run, with their ratio of medians. */
+const compare = (ours, theirs, target, name = 'bare') => ({
+  shipshape: stats(ours),
+  [name]: stats(theirs),
+  ratio: +(median(ours) / median(theirs)).toFixed(3),
+  target
+});
+
+/** Shipshape with scan and smoke test off vs `docker build && docker push` of the same 6 tags. */
+async function overhead(prefix, noCache) {
+  const lean = [];
+  const bare = [];
+  for (let i = 0; i < REPS; i++) {
+    const inputs = { scan: 'false', 'smoke-test': 'false', ...(noCache ? { 'no-cache': 'true' } : {}) };
+    lean.push(await timed(() => shipshape(registry, `${prefix}${i}/shipshape`, inputs)));
+    const image = `${registry.host}/${prefix}${i}/bare`;
+    const build = `docker build -q ${noCache ? '--no-cache ' : ''}${TAGS.map(t => `-t ${image}:${t}`).join(' ')} --build-arg BASE_IMAGE=${PYTHON_BASE} ${FLASK} >/dev/null`;
+    bare.push(
+      await timed(() =>
+        sh(`${build} && ${TAGS.map(t => `docker push -q ${image}:${t} >/dev/null`).join(' && ')}`)
+      )
+    );
+  }
+  return compare(lean, bare, 1.1);
+}
+
 /** Shipshape's main step on examples/flask, as the runner runs it. */
 async function shipshape(registry, repo, inputs, env = {}) {
   const s = scenario('push-branch');
@@ -128,58 +154,11 @@ try {
     theirs.push(await timed(() => sh(tutorialScript(registry, `p${i}/tutorial`))));
     log(`   run ${i + 1}: shipshape ${Math.round(ours[i])} ms, script ${Math.round(theirs[i])} ms`);
   }
-  results.pipeline = {
-    shipshape: stats(ours),
-    tutorial: stats(theirs),
-    ratio: +(median(ours) / median(theirs)).toFixed(3),
-    target: 0.5
-  };
+  results.pipeline = compare(ours, theirs, 0.5, 'tutorial');
 
   log('2. overhead: scan and smoke test off vs docker build && docker push');
-  const lean = [];
-  const bare = [];
-  for (let i = 0; i < REPS; i++) {
-    lean.push(
-      await timed(() => shipshape(registry, `o${i}/shipshape`, { scan: 'false', 'smoke-test': 'false' }))
-    );
-    const image = `${registry.host}/o${i}/bare`;
-    bare.push(
-      await timed(() =>
-        sh(
-          `docker build -q ${TAGS.map(t => `-t ${image}:${t}`).join(' ')} --build-arg BASE_IMAGE=${PYTHON_BASE} ${FLASK} >/dev/null && ${TAGS.map(t => `docker push -q ${image}:${t} >/dev/null`).join(' && ')}`
-        )
-      )
-    );
-  }
-  const leanCold = [];
-  const bareCold = [];
-  for (let i = 0; i < REPS; i++) {
-    leanCold.push(
-      await timed(() =>
-        shipshape(registry, `c${i}/shipshape`, { scan: 'false', 'smoke-test': 'false', 'no-cache': 'true' })
-      )
-    );
-    const image = `${registry.host}/c${i}/bare`;
-    bareCold.push(
-      await timed(() =>
-        sh(
-          `docker build -q --no-cache ${TAGS.map(t => `-t ${image}:${t}`).join(' ')} --build-arg BASE_IMAGE=${PYTHON_BASE} ${FLASK} >/dev/null && ${TAGS.map(t => `docker push -q ${image}:${t} >/dev/null`).join(' && ')}`
-        )
-      )
-    );
-  }
-  results.overheadUncached = {
-    shipshape: stats(leanCold),
-    bare: stats(bareCold),
-    ratio: +(median(leanCold) / median(bareCold)).toFixed(3),
-    target: 1.1
-  };
-  results.overhead = {
-    shipshape: stats(lean),
-    bare: stats(bare),
-    ratio: +(median(lean) / median(bare)).toFixed(3),
-    target: 1.1
-  };
+  results.overhead = await overhead('o', false);
+  results.overheadUncached = await overhead('c', true);
 
   log('3. cold start: node dist/index.js to its first docker call; bundle size');
   const stub = path.join(work, 'stub');
