@@ -33,7 +33,9 @@ export function decideGates(
           status: lint.failed ? 'failed' : 'passed',
           detail: lint.failed
             ? `findings at or above lint-fail-on=${lintFailOn}`
-            : `${lint.findings.length} finding(s), none at or above lint-fail-on=${lintFailOn}`
+            : lint.findings.length === 0
+              ? 'no findings'
+              : `${lint.findings.length} finding(s), none at or above lint-fail-on=${lintFailOn}`
         }
       : { name: 'lint', status: 'skipped', detail: 'lint: false' },
     scan

@@ -86,7 +86,8 @@ function overview(report: RunReport): string {
     if (report.build.sizeBytes !== undefined) rows.push(['Size', formatBytes(report.build.sizeBytes)]);
     rows.push(['Builder', text(report.build.builder.kind)]);
   }
-  return table(['', ''], rows);
+  const [first, ...rest] = rows;
+  return table(first, rest);
 }
 
 function gatesSection(report: RunReport): string {

@@ -138,6 +138,7 @@ export function filterReport(report: ScanReport, filter: ScanFilter): ScanReport
 /** Fails when any finding is at or above `fail-on`; `none` only reports. */
 export function scanGate(report: ScanReport, failOn: Severity | 'none'): { failed: boolean; detail: string } {
   const total = report.findings.length;
+  if (total === 0) return { failed: false, detail: 'no findings' };
   if (failOn === 'none') return { failed: false, detail: `${total} finding(s); fail-on: none` };
   const blocking = report.findings.filter(f => RANK[f.severity] >= RANK[failOn]).length;
   return blocking > 0
