@@ -50,7 +50,7 @@ const STABILITY_WINDOW_MS = 5000;
 const DEFAULT_RETRIES = 3;
 const HEALTH_CMD_START_PERIOD_MS = 5000;
 
-const seconds = (ms: number): string => `${Math.max(1, Math.round(ms))}ms`;
+const durationFlag = (ms: number): string => `${Math.max(1, Math.round(ms))}ms`;
 
 /**
  * Decides how to tell that the image works, and the `docker create` flags for it (pure).
@@ -87,16 +87,16 @@ export function planSmoke(
   let mode: SmokeMode;
   if (own) {
     const test = own[0] === 'CMD-SHELL' ? (own[1] ?? '') : JSON.stringify(own.slice(1));
-    args.push('--health-interval', seconds(PROBE_INTERVAL_MS));
+    args.push('--health-interval', durationFlag(PROBE_INTERVAL_MS));
     args.push('--health-retries', String(hc?.Retries || DEFAULT_RETRIES));
-    if (hc?.StartPeriod) args.push('--health-start-period', seconds(hc.StartPeriod / NS_PER_MS));
-    if (hc?.Timeout) args.push('--health-timeout', seconds(hc.Timeout / NS_PER_MS));
+    if (hc?.StartPeriod) args.push('--health-start-period', durationFlag(hc.StartPeriod / NS_PER_MS));
+    if (hc?.Timeout) args.push('--health-timeout', durationFlag(hc.Timeout / NS_PER_MS));
     mode = { kind: 'healthcheck', test };
   } else if (options.healthCmd) {
     args.push('--health-cmd', options.healthCmd);
-    args.push('--health-interval', seconds(PROBE_INTERVAL_MS));
+    args.push('--health-interval', durationFlag(PROBE_INTERVAL_MS));
     args.push('--health-retries', String(DEFAULT_RETRIES));
-    args.push('--health-start-period', seconds(HEALTH_CMD_START_PERIOD_MS));
+    args.push('--health-start-period', durationFlag(HEALTH_CMD_START_PERIOD_MS));
     mode = { kind: 'health-cmd', test: options.healthCmd };
   } else if (options.smokePort) {
     mode = { kind: 'http', port: options.smokePort, path: options.smokePath };
