@@ -331,11 +331,6 @@ Where a target is missed, what bounds it:
   version\`), the image size, the Dockerfile lint, the registry's tag list for release safety and
   a \`HEAD\` of every pushed tag to confirm its digest — is a few hundred milliseconds and does not
   shrink with the build. With a build that does work (the uncached row) it is within the target.
-- **Lint of 2,000 lines**: profiling (\`node --cpu-prof\`) puts most of the time in dockerfile-ast
-  itself: \`DockerfileParser.parse\` alone takes 70–145 ms on this file, because
-  \`Instruction.getRawArguments\` re-tokenises an instruction (with a \`positionAt\` per argument) on
-  every call and is called several times per instruction while parsing. Shipshape's rules add
-  10–20 ms. Meeting 50 ms needs a faster parser; real Dockerfiles (tens of lines) lint in about 1 ms.
 
 Why Shipshape is faster on row 1: the scan and the smoke test run side by side, and the smoke
 test probes the image's HEALTHCHECK every second instead of waiting on its 30 s interval. Row 6
