@@ -79,7 +79,7 @@ export function parseDockerfile(text: string): ParsedDockerfile {
     const gap = trimmed.search(/\s/);
     const keyword = (gap < 0 ? trimmed : trimmed.slice(0, gap)).toUpperCase();
     const { flags, args } = takeFlags(keyword, gap < 0 ? '' : trimmed.slice(gap).trimStart());
-    const heredocs = HEREDOCS.has(keyword) ? readHeredocs(args, lines, n + 1) : [];
+    const heredocs = HEREDOCS.has(keyword) && args.includes('<<') ? readHeredocs(args, lines, n + 1) : [];
     if (heredocs.length > 0) last = n += heredocs.length;
     instructions.push({
       keyword,

@@ -57,19 +57,15 @@ export function scenario(kind: string): Scenario {
         sha: PUSH_SHA
       };
     case 'pull_request-opened':
+    case 'pull_request-synchronize': {
+      const action = kind.slice('pull_request-'.length);
       return {
         name: 'pull_request',
-        payload: payload('pull_request', e => e.action === 'opened'),
+        payload: payload('pull_request', e => e.action === action),
         ref: 'refs/pull/2/merge',
         sha: MERGE_SHA
       };
-    case 'pull_request-synchronize':
-      return {
-        name: 'pull_request',
-        payload: payload('pull_request', e => e.action === 'synchronize'),
-        ref: 'refs/pull/2/merge',
-        sha: MERGE_SHA
-      };
+    }
     case 'pull_request-fork': {
       const p = payload('pull_request', e => e.action === 'opened') as {
         pull_request: { head: { repo: { full_name: string } } };
