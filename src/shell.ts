@@ -12,6 +12,8 @@ export function splitCommands(script: string): SimpleCommand[] {
   return tokenize(script).map(stripPrefixes);
 }
 
+const PLAIN = /[^"'\\|&;\n() \t]+/y;
+
 /** Quote-aware words grouped by command, with nothing dropped (ENV/ARG read their pairs here). */
 export function tokenize(script: string): SimpleCommand[] {
   const commands: SimpleCommand[] = [];
@@ -52,7 +54,11 @@ export function tokenize(script: string): SimpleCommand[] {
       endCommand(false);
     } else if (c === ' ' || c === '\t') endWord();
     else {
-      word += c;
+      // A run of ordinary characters is taken in one slice, not one concatenation per character.
+      PLAIN.lastIndex = i;
+      const run = PLAIN.exec(script)?.[0] ?? c;
+      word += run;
+      i += run.length - 1;
       inWord = true;
     }
   }
