@@ -30,7 +30,7 @@ export interface ParsedDockerfile {
  * parser directives at the top, the escape character, line continuations (comment and blank
  * lines inside them dropped), leading `--flags`, and heredocs on RUN/COPY/ADD. One pass over the
  * lines: dockerfile-ast, which this replaced, re-tokenises every instruction's arguments on each
- * accessor call and took 60–110 ms for 2,000 lines; tests hold this parser to its output.
+ * accessor call and took over 60 ms for 2,000 lines; tests hold this parser to its output.
  */
 export function parseDockerfile(text: string): ParsedDockerfile {
   const lines = text.replace(/^\uFEFF/, '').split(/\r?\n/);
@@ -39,9 +39,10 @@ export function parseDockerfile(text: string): ParsedDockerfile {
   let n = 0;
   for (; n < lines.length; n++) {
     const directive = DIRECTIVE.exec(lines[n]);
-    if (!directive || !DIRECTIVES.has(directive[1].toLowerCase())) break;
-    if (directive[1].toLowerCase() === 'escape' && (directive[2] === '`' || directive[2] === '\\'))
-      escape = directive[2];
+    if (!directive) break;
+    const key = directive[1].toLowerCase();
+    if (!DIRECTIVES.has(key)) break;
+    if (key === 'escape' && (directive[2] === '`' || directive[2] === '\\')) escape = directive[2];
   }
 
   /** Skips blank and comment lines from `from`, recording the comments; returns the next index. */
@@ -129,7 +130,8 @@ function readHeredocs(args: string, lines: string[], from: number): string[] {
   return body;
 }
 
-function groupStages(instructions: Instruction[]): Omit<ParsedDockerfile, 'comments'> {
+/** Splits instructions into stages at each FROM; ARGs before the first FROM are global. */
+export function groupStages(instructions: Instruction[]): Omit<ParsedDockerfile, 'comments'> {
   const stages: Stage[] = [];
   const globalArgs: Instruction[] = [];
   for (const instruction of instructions) {

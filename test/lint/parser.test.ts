@@ -2,12 +2,18 @@ import { describe, expect, test } from '@jest/globals';
 import { DockerfileParser, ModifiableInstruction } from 'dockerfile-ast';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { parseDockerfile, type Instruction, type ParsedDockerfile } from '../../src/dockerfile.js';
+import {
+  groupStages,
+  parseDockerfile,
+  type Instruction,
+  type ParsedDockerfile
+} from '../../src/dockerfile.js';
 import { ROOT } from '../helpers/docker.js';
 
 /**
- * The reference reading: dockerfile-ast, the parser of the Docker VS Code extension, mapped to the
- * same shape. Shipshape's own parser must agree with it on every Dockerfile below.
+ * The reference reading: dockerfile-ast, the parser of the Docker VS Code extension. Its
+ * instructions and comments, grouped into stages as Shipshape groups its own, must equal
+ * Shipshape's parse of every Dockerfile below.
  */
 function reference(text: string): ParsedDockerfile {
   const doc = DockerfileParser.parse(text);
@@ -23,25 +29,8 @@ function reference(text: string): ParsedDockerfile {
     line: node.getRange().start.line + 1,
     endLine: node.getRange().end.line + 1
   }));
-  const firstFrom = instructions.findIndex(i => i.keyword === 'FROM');
-  const stages = instructions.flatMap((from, index) => {
-    if (from.keyword !== 'FROM') return [];
-    const next = instructions.findIndex((i, j) => j > index && i.keyword === 'FROM');
-    const words = from.args.split(/\s+/).filter(w => !w.startsWith('--'));
-    const as = words.findIndex(w => w.toUpperCase() === 'AS');
-    return [
-      {
-        name: as >= 0 ? words[as + 1]?.toLowerCase() : undefined,
-        from: words[0] ?? '',
-        instructions: instructions.slice(index, next < 0 ? undefined : next)
-      }
-    ];
-  });
-  return {
-    stages: stages.map((stage, index) => ({ index, ...stage })),
-    globalArgs: instructions.slice(0, firstFrom < 0 ? undefined : firstFrom).filter(i => i.keyword === 'ARG'),
-    comments: doc.getComments().map(c => ({ line: c.getRange().start.line + 1, text: c.getContent() }))
-  };
+  const comments = doc.getComments().map(c => ({ line: c.getRange().start.line + 1, text: c.getContent() }));
+  return { ...groupStages(instructions), comments };
 }
 
 /** Every Dockerfile block of the container tutorials the project grew from. */
