@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# `npm run bench`: installs what it needs, then runs bench/bench.mjs.
+# `npm run bench`: installs what it needs, then runs bench/bench.ts (compiled to .build/).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash scripts/prepare.sh --helpers
-node bench/bench.mjs
+bash scripts/prepare.sh --drivers
+node .build/bench/bench.js

@@ -1,30 +1,13 @@
-import * as exec from '@actions/exec';
+import { lastLines, runProcess, type ProcessOptions, type ProcessResult } from './process.js';
 
-export interface CommandResult {
-  exitCode: number;
-  stdout: string;
-  stderr: string;
-}
-
-export interface DockerOptions {
-  env?: Record<string, string>;
-  input?: Buffer;
-  /** Stream output to the log (inside whatever group is open) instead of only capturing it. */
-  stream?: boolean;
-}
+export type DockerOptions = Pick<ProcessOptions, 'env' | 'input' | 'onLine' | 'signal'>;
 
 /** Runs the `docker` CLI found on PATH; never throws on a non-zero exit. */
-export async function docker(args: string[], options: DockerOptions = {}): Promise<CommandResult> {
-  const env = { ...(process.env as Record<string, string>), ...options.env };
+export async function docker(args: string[], options: DockerOptions = {}): Promise<ProcessResult> {
   try {
-    return await exec.getExecOutput('docker', args, {
-      env,
-      input: options.input,
-      silent: !options.stream,
-      ignoreReturnCode: true
-    });
+    return await runProcess('docker', args, options);
   } catch (error) {
-    // exec throws when the binary cannot be started at all.
+    // Only a CLI that cannot be started at all ends up here.
     throw new Error(`cannot run docker: ${(error as Error).message}. Is Docker installed on this runner?`);
   }
 }
@@ -33,37 +16,23 @@ export async function docker(args: string[], options: DockerOptions = {}): Promi
 export async function dockerOk(args: string[], options: DockerOptions = {}): Promise<string> {
   const result = await docker(args, options);
   if (result.exitCode !== 0) {
-    const message = (result.stderr || result.stdout).trim().split('\n').slice(-5).join('\n');
-    throw new Error(`docker ${args[0]} failed (exit ${result.exitCode}): ${message}`);
+    throw new Error(
+      `docker ${args[0]} failed (exit ${result.exitCode}): ${lastLines(result.stderr || result.stdout, 5)}`
+    );
   }
   return result.stdout;
 }
 
-export type BuilderKind = 'buildx' | 'buildkit' | 'classic';
+/** The label every container Shipshape starts carries; the post step removes by it. */
+export const RUN_LABEL = 'io.shipshape.run';
 
-export interface Builder {
-  kind: BuilderKind;
-  client: string;
-  server: string;
-}
-
-/** Decides how to build with BuildKit given the CLI/daemon pair (pure; see detectBuilder). */
-export function chooseBuilder(hasBuildx: boolean, client: string): BuilderKind {
-  if (hasBuildx) return 'buildx';
-  // CLIs before 23.0 carry BuildKit themselves (DOCKER_BUILDKIT=1); later ones need buildx.
-  const major = Number(/^(\d+)/.exec(client)?.[1] ?? 0);
-  return major > 0 && major < 23 ? 'buildkit' : 'classic';
-}
-
-export async function detectBuilder(): Promise<Builder> {
-  const [version, buildx] = await Promise.all([
-    docker(['version', '--format', '{{.Client.Version}}|{{.Server.Version}}']),
-    docker(['buildx', 'version'])
-  ]);
-  const [client = '', server = ''] = version.stdout.trim().split('|');
-  if (version.exitCode !== 0 || !server) {
-    const why = (version.stderr || version.stdout).trim().split('\n').pop() ?? '';
-    throw new Error(`no Docker daemon answers (${why}); Shipshape needs a runner with Docker`);
-  }
-  return { kind: chooseBuilder(buildx.exitCode === 0, client), client, server };
+/** Removes every container a run left behind (post step; cancellation, crashes). */
+export async function removeRunContainers(label: string): Promise<number> {
+  const list = await docker(['ps', '--all', '--quiet', '--filter', `label=${RUN_LABEL}=${label}`]);
+  const ids = list.stdout
+    .split('\n')
+    .map(s => s.trim())
+    .filter(Boolean);
+  if (ids.length > 0) await docker(['rm', '--force', '--volumes', ...ids]);
+  return ids.length;
 }

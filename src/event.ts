@@ -76,3 +76,10 @@ export function isForkPullRequest(event: GitHubEvent): boolean {
   const base = pr.base.repo?.full_name ?? event.repository;
   return !head || head.toLowerCase() !== base.toLowerCase();
 }
+
+/** The workflow run's page, where the full logs and artifacts are. */
+export function runUrl(event: GitHubEvent): string {
+  return event.runId
+    ? `${event.serverUrl}/${event.repository}/actions/runs/${event.runId}`
+    : `${event.serverUrl}/${event.repository}/actions`;
+}

@@ -1,42 +1,14 @@
-import type { LintResult } from './lint.js';
-import type { SmokeResult } from './smoke.js';
+import type { Gates, LintResult, ScanResult, SmokeResult } from './results.js';
 
-export type GateStatus = 'passed' | 'failed' | 'skipped';
-
-export interface GateDecision {
-  name: 'lint' | 'scan' | 'smoke test';
-  status: GateStatus;
-  detail: string;
-}
-
-export interface ScanGateInput {
-  failed: boolean;
-  detail: string;
-}
-
-export interface Gates {
-  passed: boolean;
-  gates: GateDecision[];
-}
-
-/** Every gate's verdict, and whether the image may be pushed (pure). */
+/** Every gate's verdict, as each stage decided it, and whether the image may be pushed (pure). */
 export function decideGates(
   lint: LintResult | undefined,
-  scan: ScanGateInput | undefined,
-  smoke: SmokeResult | undefined,
-  lintFailOn: string
+  scan: ScanResult | undefined,
+  smoke: SmokeResult | undefined
 ): Gates {
-  const gates: GateDecision[] = [
+  const gates: Gates['gates'] = [
     lint
-      ? {
-          name: 'lint',
-          status: lint.failed ? 'failed' : 'passed',
-          detail: lint.failed
-            ? `findings at or above lint-fail-on=${lintFailOn}`
-            : lint.findings.length === 0
-              ? 'no findings'
-              : `${lint.findings.length} finding(s), none at or above lint-fail-on=${lintFailOn}`
-        }
+      ? { name: 'lint', status: lint.failed ? 'failed' : 'passed', detail: lint.detail }
       : { name: 'lint', status: 'skipped', detail: 'lint: false' },
     scan
       ? { name: 'scan', status: scan.failed ? 'failed' : 'passed', detail: scan.detail }

@@ -1,12 +1,14 @@
 import * as core from '@actions/core';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import type { LatestMode } from './plan/tags.js';
-import { DEFAULT_TRIVY_VERSION } from './scan/install.js';
-import { DEFAULT_DB_REPOSITORIES } from './scan/trivy.js';
+import { SEVERITIES, toSeverity, type Severity, type Threshold } from './severity.js';
 
-export const SEVERITIES = ['UNKNOWN', 'LOW', 'MEDIUM', 'HIGH', 'CRITICAL'] as const;
-export type Severity = (typeof SEVERITIES)[number];
+/** The Trivy release Shipshape installs unless `trivy-version` says otherwise. */
+export const DEFAULT_TRIVY_VERSION = '0.74.0';
+export const DEFAULT_DB_REPOSITORIES = [
+  'mirror.gcr.io/aquasec/trivy-db:2',
+  'ghcr.io/aquasecurity/trivy-db:2'
+];
 
 /** Every input of action.yml, read and validated once. */
 export interface Inputs {
@@ -15,12 +17,12 @@ export interface Inputs {
   file: string;
   images: string[];
   tags: string[];
-  latest: LatestMode;
+  latest: 'auto' | 'true' | 'false';
   version: string;
-  buildArgs: string[];
+  buildArgs: Record<string, string>;
   target: string;
   platforms: string[];
-  labels: string[];
+  labels: Record<string, string>;
   noCache: boolean;
   push: 'auto' | 'true' | 'false';
   registry: string;
@@ -32,7 +34,7 @@ export interface Inputs {
   trivyDbRepositories: string[];
   scanTimeoutMs: number;
   severity: Severity[];
-  failOn: Severity | 'none';
+  failOn: Threshold;
   ignoreUnfixed: boolean;
   trivyignore: string;
   smokeTest: boolean;
@@ -40,7 +42,7 @@ export interface Inputs {
   healthCmd: string;
   smokePort: number | undefined;
   smokePath: string;
-  smokeEnv: string[];
+  smokeEnv: Record<string, string>;
   lint: boolean;
   lintFailOn: 'error' | 'warning' | 'none';
   lintIgnore: string[];
@@ -111,11 +113,21 @@ export function insideWorkspace(workspace: string, value: string, name: string):
 function severities(read: InputReader): Severity[] {
   const values = list(read('severity') || SEVERITIES.join(','));
   return values.map(v => {
-    const upper = v.toUpperCase();
-    const match = SEVERITIES.find(s => s === upper);
+    const match = toSeverity(v);
     if (!match) throw new Error(`input "severity": unknown severity "${v}" (use ${SEVERITIES.join(', ')})`);
     return match;
   });
+}
+
+/** `KEY=VALUE` lines, parsed once here so a bad line fails before anything runs. */
+export function keyValues(read: InputReader, input: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const line of lines(read(input))) {
+    const eq = line.indexOf('=');
+    if (eq <= 0) throw new Error(`input "${input}": "${line}" is not KEY=VALUE`);
+    out[line.slice(0, eq).trim()] = line.slice(eq + 1);
+  }
+  return out;
 }
 
 function port(read: InputReader): number | undefined {
@@ -146,10 +158,10 @@ export function getInputs(read: InputReader = actionInput, env = process.env): I
     tags: lines(read('tags')),
     latest: oneOf(read, 'latest', ['auto', 'true', 'false'], 'auto'),
     version: read('version').trim(),
-    buildArgs: lines(read('build-args')),
+    buildArgs: keyValues(read, 'build-args'),
     target: read('target').trim(),
     platforms: list(read('platforms')),
-    labels: lines(read('labels')),
+    labels: keyValues(read, 'labels'),
     noCache: bool(read, 'no-cache', false),
     push: oneOf(read, 'push', ['auto', 'true', 'false'], 'auto'),
     registry: read('registry').trim(),
@@ -173,7 +185,7 @@ export function getInputs(read: InputReader = actionInput, env = process.env): I
     healthCmd: read('health-cmd').trim(),
     smokePort: port(read),
     smokePath,
-    smokeEnv: lines(read('smoke-env')),
+    smokeEnv: keyValues(read, 'smoke-env'),
     lint: bool(read, 'lint', true),
     lintFailOn: oneOf(read, 'lint-fail-on', ['error', 'warning', 'none'], 'error'),
     lintIgnore: list(read('lint-ignore')),

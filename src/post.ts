@@ -1,6 +1,6 @@
 import * as core from '@actions/core';
-import { removeRunContainers } from './smoke.js';
 import { rm } from 'node:fs/promises';
+import { removeRunContainers } from './docker.js';
 import { savedDockerConfig, savedRunLabel } from './state.js';
 
 /** The post step: removes what the main step left behind. Each task only warns on failure. */

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { retry } from './retry.js';
 
 /** A small client for the Distribution v2 API: ping, auth, tags, manifest HEAD. */
 
@@ -86,12 +87,11 @@ export async function credentialsFromDockerConfig(
   return undefined;
 }
 
-export interface RetryPolicy {
-  attempts: number;
-  baseMs: number;
-}
-
+const ATTEMPTS = 4;
 const transient = (status: number): boolean => status >= 500 || status === 429 || status === 408;
+
+/** A failure worth another attempt: the network, or a transient status. */
+class TransientError extends Error {}
 
 export class RegistryClient {
   private readonly base: string;
@@ -99,13 +99,22 @@ export class RegistryClient {
 
   constructor(
     readonly ref: Reference,
-    private readonly credentials: Credentials | undefined,
-    private readonly retry: RetryPolicy = {
-      attempts: 4,
-      baseMs: Number(process.env.SHIPSHAPE_RETRY_BASE_MS ?? 1000)
-    }
+    private readonly credentials: Credentials | undefined
   ) {
     this.base = registryBaseUrl(ref.registry);
+  }
+
+  private async send(method: string, url: string, headers: Record<string, string>): Promise<Response> {
+    try {
+      return await fetch(url, {
+        method,
+        headers: { ...headers, ...(this.authorization ? { authorization: this.authorization } : {}) },
+        signal: AbortSignal.timeout(30_000)
+      });
+    } catch (error) {
+      const cause = (error as { cause?: Error }).cause;
+      throw new TransientError(`${(error as Error).message}${cause ? `: ${cause.message}` : ''}`);
+    }
   }
 
   /** One request with retries on 5xx/429/network errors and one re-auth on 401. */
@@ -114,38 +123,25 @@ export class RegistryClient {
     url: string,
     headers: Record<string, string> = {}
   ): Promise<Response> {
-    let lastError = '';
-    for (let attempt = 1; attempt <= this.retry.attempts; attempt++) {
-      let response: Response;
-      try {
-        response = await fetch(url, {
-          method,
-          headers: { ...headers, ...(this.authorization ? { authorization: this.authorization } : {}) },
-          signal: AbortSignal.timeout(30_000)
-        });
-      } catch (error) {
-        lastError = `${(error as Error).message}${(error as { cause?: Error }).cause ? `: ${(error as { cause: Error }).cause.message}` : ''}`;
-        await this.backoff(attempt);
-        continue;
-      }
-      if (response.status === 401 && (await this.authenticate(response))) {
-        attempt--;
-        continue;
-      }
-      if (transient(response.status) && attempt < this.retry.attempts) {
-        lastError = `HTTP ${response.status}`;
-        await response.body?.cancel();
-        await this.backoff(attempt);
-        continue;
-      }
-      return response;
+    try {
+      return await retry(
+        async attempt => {
+          let response = await this.send(method, url, headers);
+          while (response.status === 401 && (await this.authenticate(response))) {
+            response = await this.send(method, url, headers);
+          }
+          if (transient(response.status) && attempt < ATTEMPTS) {
+            await response.body?.cancel();
+            throw new TransientError(`HTTP ${response.status}`);
+          }
+          return response;
+        },
+        { attempts: ATTEMPTS, retryable: error => error instanceof TransientError }
+      );
+    } catch (error) {
+      if (!(error instanceof TransientError)) throw error;
+      throw new RegistryError(`${method} ${url} failed after ${ATTEMPTS} attempts: ${error.message}`);
     }
-    throw new RegistryError(`${method} ${url} failed after ${this.retry.attempts} attempts: ${lastError}`);
-  }
-
-  private async backoff(attempt: number): Promise<void> {
-    if (attempt < this.retry.attempts)
-      await new Promise(r => setTimeout(r, this.retry.baseMs * 2 ** (attempt - 1)));
   }
 
   /** Answers a 401 challenge once; returns false when there is nothing new to try. */

@@ -1,5 +1,8 @@
 import * as core from '@actions/core';
 import { randomBytes } from 'node:crypto';
+import { mkdir } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 
 /**
  * What the main step hands to the post step. Each value is saved by one setter and read back
@@ -23,6 +26,20 @@ export function newRunLabel(env = process.env): string {
   return label;
 }
 export const savedRunLabel = (): string => core.getState(KEYS.runLabel);
+
+export interface RunContext {
+  /** Labels this run's containers, so the post step can find them. */
+  label: string;
+  /** Where this run writes its files (reports, SARIF). */
+  outputDir: string;
+}
+
+export async function startRun(): Promise<RunContext> {
+  const label = newRunLabel();
+  const outputDir = path.join(process.env.RUNNER_TEMP || os.tmpdir(), `shipshape-${label}`);
+  await mkdir(outputDir, { recursive: true });
+  return { label, outputDir };
+}
 
 export function saveDockerConfig(dir: string): void {
   core.saveState(KEYS.dockerConfig, dir);

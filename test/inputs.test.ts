@@ -38,7 +38,10 @@ describe('getInputs', () => {
     [{ 'smoke-port': '70000' }, 'input "smoke-port" must be a port number'],
     [{ 'smoke-path': 'health' }, 'input "smoke-path" must start with /'],
     [{ 'health-timeout': 'soon' }, 'input "health-timeout" must be a duration'],
-    [{ 'no-cache': 'yes please' }, 'input "no-cache" must be true or false']
+    [{ 'no-cache': 'yes please' }, 'input "no-cache" must be true or false'],
+    [{ labels: 'novalue' }, 'input "labels": "novalue" is not KEY=VALUE'],
+    [{ 'smoke-env': 'API_URL' }, 'input "smoke-env": "API_URL" is not KEY=VALUE'],
+    [{ 'build-args': '=value' }, 'input "build-args": "=value" is not KEY=VALUE']
   ])('%j is refused', (values, message) => {
     expect(() => getInputs(reader(values), env)).toThrow(message);
   });

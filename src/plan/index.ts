@@ -1,26 +1,23 @@
 import type { GitHubEvent } from '../event.js';
-import type { Inputs } from '../inputs.js';
+import type { Plan } from '../results.js';
 import { parseImages } from './images.js';
-import { mergeLabels, ociLabels, parseKeyValues } from './labels.js';
+import { mergeLabels, ociLabels } from './labels.js';
 import { DEFAULT_TAG_RULES, parseRules } from './rules.js';
-import { computeVersion, tagsFor, type TagKind } from './tags.js';
+import { computeVersion, tagsFor, type LatestMode } from './tags.js';
 
-export interface Plan {
-  version: string;
+export { pushPolicy } from './policy.js';
+
+/** The inputs the plan reads (named as in Inputs). */
+export interface PlanSettings {
   images: string[];
-  /** Tag names without the image, e.g. `1.2.3`, `latest`. */
-  tagNames: string[];
-  /** Full references: every tag name on every image. */
   tags: string[];
-  labels: string[];
-  warnings: string[];
-  kinds: Record<string, TagKind>;
+  latest: LatestMode;
+  version: string;
+  labels: Record<string, string>;
 }
 
-export type PlanInputs = Pick<Inputs, 'images' | 'tags' | 'latest' | 'version' | 'labels'>;
-
 /** Pure: what to build and how to name it, from the inputs and the triggering event. */
-export function makePlan(inputs: PlanInputs, event: GitHubEvent, now: Date): Plan {
+export function makePlan(inputs: PlanSettings, event: GitHubEvent, now: Date): Plan {
   const images = parseImages(inputs.images, event.repository);
   const rules = parseRules(inputs.tags.length > 0 ? inputs.tags : DEFAULT_TAG_RULES);
   const commitTime = event.payload.head_commit?.timestamp;
@@ -43,10 +40,7 @@ export function makePlan(inputs: PlanInputs, event: GitHubEvent, now: Date): Pla
   if (tagNames.length === 0) {
     warnings.push(`no tag rule produced a tag for event "${event.eventName}" on ref "${event.ref}"`);
   }
-  const labels = mergeLabels(
-    ociLabels(event, version.main ?? '', now),
-    parseKeyValues(inputs.labels, 'labels')
-  );
+  const labels = mergeLabels(ociLabels(event, version.main ?? '', now), inputs.labels);
   return {
     version: version.main ?? '',
     images,

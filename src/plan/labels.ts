@@ -16,17 +16,6 @@ export function ociLabels(event: GitHubEvent, version: string, created: Date): R
   };
 }
 
-/** Parses `key=value` lines; the input name goes into every error. */
-export function parseKeyValues(lines: string[], input: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const line of lines) {
-    const eq = line.indexOf('=');
-    if (eq <= 0) throw new Error(`input "${input}": "${line}" is not KEY=VALUE`);
-    out[line.slice(0, eq).trim()] = line.slice(eq + 1);
-  }
-  return out;
-}
-
 /** OCI labels plus the user's (which win on a clash), sorted by key like metadata-action. */
 export function mergeLabels(oci: Record<string, string>, extra: Record<string, string>): string[] {
   return Object.entries({ ...oci, ...extra })

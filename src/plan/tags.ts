@@ -1,4 +1,5 @@
 import * as semver from 'semver';
+import type { TagKind } from '../results.js';
 import type { TagRule } from './rules.js';
 import { dateHelper, isRawStatement, render, type Vars } from './template.js';
 
@@ -27,8 +28,6 @@ export interface Version {
   /** Which kind of rule produced each tag (`semver`, `pr`, `sha`, `branch`, `latest`…). */
   kinds: Record<string, TagKind>;
 }
-
-export type TagKind = 'schedule' | 'semver' | 'edge' | 'branch' | 'tag' | 'pr' | 'raw' | 'sha' | 'latest';
 
 const SHORT_SHA = 7;
 const MAX_TAG = 128;

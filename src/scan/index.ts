@@ -1,116 +1,68 @@
-import * as cache from '@actions/cache';
-import * as core from '@actions/core';
 import { mkdir, readFile } from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
-import { parseDockerfile } from '../dockerfile.js';
-import { SEVERITIES, type Severity } from '../inputs.js';
+import type { ScanResult } from '../results.js';
+import { atOrAbove, SEVERITIES, type Severity, type Threshold } from '../severity.js';
+import { restoreDbCache, saveDbCache, trivyCacheDir } from './db-cache.js';
+import { filterReport, parseTrivyReport, scanGate } from './findings.js';
 import { installTrivy } from './install.js';
-import { mapLayers, type LayerSource } from './layers.js';
-import { filterReport, parseTrivyReport, scanGate, type Finding, type ScanReport } from './report.js';
+import { locateFindings } from './layers.js';
 import { convertToSarif, scanImage, updateDb } from './trivy.js';
 
-export interface ScanOptions {
-  image: string;
-  dockerfile: string;
+/** The inputs the scan reads (named as in Inputs). */
+export interface ScanSettings {
+  file: string;
   target: string;
   trivyVersion: string;
-  dbRepositories: string[];
+  trivyDbRepositories: string[];
   severity: Severity[];
-  failOn: Severity | 'none';
+  failOn: Threshold;
   ignoreUnfixed: boolean;
-  ignoreFile: string | undefined;
-  timeoutMs: number;
-  outputDir: string;
-}
-
-export interface LocatedFinding extends Finding {
-  source?: LayerSource;
-}
-
-export interface ScanResult {
-  /** What the user asked to see (`severity`, `ignore-unfixed`). */
-  report: ScanReport & { findings: LocatedFinding[] };
-  failed: boolean;
-  detail: string;
-  jsonPath: string;
-  sarifPath: string;
-  trivyVersion: string;
-  durationMs: number;
-}
-
-/** Where Trivy keeps its DB between runs (and what @actions/cache persists). */
-export const trivyCacheDir = (): string =>
-  process.env.SHIPSHAPE_TRIVY_CACHE_DIR || path.join(os.homedir(), '.cache', 'shipshape-trivy');
-
-const cacheKey = (day: string): string => `shipshape-trivy-db-${process.platform}-${process.arch}-${day}`;
-
-async function restoreDbCache(dir: string, day: string): Promise<boolean> {
-  if (!cache.isFeatureAvailable()) return false;
-  try {
-    const hit = await cache.restoreCache([dir], cacheKey(day), [cacheKey('')]);
-    return hit === cacheKey(day);
-  } catch (error) {
-    core.warning(`Trivy DB cache restore failed: ${(error as Error).message}`);
-    return false;
-  }
-}
-
-async function saveDbCache(dir: string, day: string): Promise<void> {
-  if (!cache.isFeatureAvailable()) return;
-  try {
-    await cache.saveCache([dir], cacheKey(day));
-  } catch (error) {
-    // Another job of the same day may have saved it first; that is fine.
-    core.debug(`Trivy DB cache not saved: ${(error as Error).message}`);
-  }
-}
-
-/** Attaches to each finding the Dockerfile line whose layer brought it in. */
-export function locateFindings(report: ScanReport, dockerfileText: string, target: string): LocatedFinding[] {
-  const layers = mapLayers(
-    report.diffIds,
-    report.history,
-    parseDockerfile(dockerfileText),
-    target || undefined
-  );
-  return report.findings.map(f => ({ ...f, source: layers.get(f.layer) }));
+  trivyignore: string;
+  scanTimeoutMs: number;
 }
 
 /** Installs Trivy, refreshes its DB, scans the local image once and decides the gate. */
-export async function scanStage(o: ScanOptions): Promise<ScanResult> {
+export async function scanStage(
+  settings: ScanSettings,
+  image: string,
+  outputDir: string
+): Promise<ScanResult> {
   const started = Date.now();
-  await mkdir(o.outputDir, { recursive: true });
-  const jsonPath = path.join(o.outputDir, 'trivy.json');
-  const sarifPath = path.join(o.outputDir, 'trivy.sarif');
+  await mkdir(outputDir, { recursive: true });
+  const jsonPath = path.join(outputDir, 'trivy.json');
+  const sarifPath = path.join(outputDir, 'trivy.sarif');
   const cacheDir = trivyCacheDir();
   const day = new Date().toISOString().slice(0, 10);
-  const bin = await installTrivy(o.trivyVersion);
+  const bin = await installTrivy(settings.trivyVersion);
   const exactHit = await restoreDbCache(cacheDir, day);
   try {
-    await updateDb(bin, cacheDir, o.dbRepositories);
+    await updateDb(bin, cacheDir, settings.trivyDbRepositories);
     const json = await scanImage(bin, {
-      image: o.image,
+      image,
       output: jsonPath,
       cacheDir,
-      ignoreUnfixed: o.ignoreUnfixed,
-      ignoreFile: o.ignoreFile,
-      timeoutMs: o.timeoutMs
+      ignoreUnfixed: settings.ignoreUnfixed,
+      ignoreFile: settings.trivyignore || undefined,
+      timeoutMs: settings.scanTimeoutMs
     });
     const full = parseTrivyReport(json);
     await convertToSarif(bin, jsonPath, sarifPath);
     // The gate sees every severity: hiding one from the report must not open the gate.
-    const gated = filterReport(full, { severity: [...SEVERITIES], ignoreUnfixed: o.ignoreUnfixed });
-    const shown = filterReport(full, { severity: o.severity, ignoreUnfixed: o.ignoreUnfixed });
-    const dockerfileText = await readFile(o.dockerfile, 'utf8');
-    const gate = scanGate(gated, o.failOn);
+    const gated = filterReport(full, { severity: [...SEVERITIES], ignoreUnfixed: settings.ignoreUnfixed });
+    const shown = filterReport(full, { severity: settings.severity, ignoreUnfixed: settings.ignoreUnfixed });
+    const dockerfileText = await readFile(settings.file, 'utf8');
+    const gate = scanGate(gated, settings.failOn);
+    const findings = locateFindings(shown, dockerfileText, settings.target).map(f => ({
+      ...f,
+      blocking: atOrAbove(f.severity, settings.failOn)
+    }));
     return {
-      report: { ...shown, findings: locateFindings(shown, dockerfileText, o.target) },
+      report: { ...shown, findings },
       failed: gate.failed,
       detail: gate.detail,
       jsonPath,
       sarifPath,
-      trivyVersion: o.trivyVersion,
+      trivyVersion: settings.trivyVersion,
       durationMs: Date.now() - started
     };
   } finally {

@@ -4,10 +4,8 @@ import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { access, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { run } from './process.js';
+import { runProcess } from '../process.js';
 
-/** The Trivy release Shipshape installs unless `trivy-version` says otherwise. */
-export const DEFAULT_TRIVY_VERSION = '0.74.0';
 const RELEASES = 'https://github.com/aquasecurity/trivy/releases/download';
 
 /** Trivy's release asset for a Node platform/arch, e.g. trivy_0.74.0_Linux-64bit.tar.gz. */
@@ -35,7 +33,7 @@ async function sha256(file: string): Promise<string> {
 
 /** The version a trivy binary reports, or undefined when it does not run. */
 export async function trivyVersionOf(bin: string): Promise<string | undefined> {
-  const result = await run(bin, ['--version'], { timeoutMs: 30000 }).catch(() => undefined);
+  const result = await runProcess(bin, ['--version'], { timeoutMs: 30000 }).catch(() => undefined);
   return result && result.exitCode === 0 ? /Version:\s*v?(\S+)/.exec(result.stdout)?.[1] : undefined;
 }
 

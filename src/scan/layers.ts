@@ -1,12 +1,6 @@
-import type { Instruction, ParsedDockerfile, Stage } from '../dockerfile.js';
-import type { HistoryEntry } from './report.js';
-
-export interface LayerSource {
-  line: number;
-  /** The instruction as written, e.g. `RUN pip install …`, or `FROM python:3.12` for base layers. */
-  instruction: string;
-  base: boolean;
-}
+import { parseDockerfile, type Instruction, type ParsedDockerfile, type Stage } from '../dockerfile.js';
+import type { HistoryEntry, LayerSource } from '../results.js';
+import type { ParsedReport, TrivyFinding } from './findings.js';
 
 /**
  * The instruction keyword a history entry came from. BuildKit writes `RUN /bin/sh -c … #
@@ -76,4 +70,19 @@ export function mapLayers(
     );
   });
   return out;
+}
+
+/** Attaches to each finding the Dockerfile line whose layer brought it in. */
+export function locateFindings(
+  report: ParsedReport,
+  dockerfileText: string,
+  target: string
+): (TrivyFinding & { source?: LayerSource })[] {
+  const layers = mapLayers(
+    report.diffIds,
+    report.history,
+    parseDockerfile(dockerfileText),
+    target || undefined
+  );
+  return report.findings.map(f => ({ ...f, source: layers.get(f.layer) }));
 }

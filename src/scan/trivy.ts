@@ -1,17 +1,11 @@
 import * as core from '@actions/core';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { run, type RunResult } from './process.js';
+import { lastLines, runProcess, type ProcessResult } from '../process.js';
+import { retry } from '../retry.js';
 
-export const DEFAULT_DB_REPOSITORIES = [
-  'mirror.gcr.io/aquasec/trivy-db:2',
-  'ghcr.io/aquasecurity/trivy-db:2'
-];
 const RATE_LIMITED = /TOOMANYREQUESTS|429 Too Many Requests|\b429\b/i;
 const ATTEMPTS = 3;
-
-const lastLines = (text: string, n = 8): string => text.trim().split('\n').slice(-n).join('\n');
-const retryBaseMs = (): number => Number(process.env.SHIPSHAPE_RETRY_BASE_MS ?? 2000);
 
 /** True when the DB in the cache dir was downloaded today (UTC): no update needed. */
 export async function dbIsFresh(cacheDir: string, now = new Date()): Promise<boolean> {
@@ -36,8 +30,8 @@ export async function updateDb(bin: string, cacheDir: string, repositories: stri
   }
   const failures: string[] = [];
   for (const repository of repositories) {
-    for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {
-      const result = await run(
+    const download = async (): Promise<void> => {
+      const result = await runProcess(
         bin,
         [
           'image',
@@ -50,18 +44,19 @@ export async function updateDb(bin: string, cacheDir: string, repositories: stri
         ],
         { timeoutMs: 10 * 60_000 }
       );
-      if (result.exitCode === 0) return;
-      const output = `${result.stderr}\n${result.stdout}`;
-      if (RATE_LIMITED.test(output) && attempt < ATTEMPTS) {
-        const delay = retryBaseMs() * 2 ** (attempt - 1);
-        core.info(
-          `Trivy DB at ${repository} is rate-limited; retrying in ${delay} ms (attempt ${attempt + 1}/${ATTEMPTS})`
-        );
-        await new Promise(resolve => setTimeout(resolve, delay));
-        continue;
-      }
-      failures.push(`${repository}: ${lastLines(output, 3)}`);
-      break;
+      if (result.exitCode !== 0) throw new Error(`${result.stderr}\n${result.stdout}`);
+    };
+    try {
+      return await retry(download, {
+        attempts: ATTEMPTS,
+        retryable: error => RATE_LIMITED.test((error as Error).message),
+        onRetry: (_error, delay, next) =>
+          core.info(
+            `Trivy DB at ${repository} is rate-limited; retrying in ${delay} ms (attempt ${next}/${ATTEMPTS})`
+          )
+      });
+    } catch (error) {
+      failures.push(`${repository}: ${lastLines((error as Error).message, 3)}`);
     }
   }
   throw new Error(`cannot download the Trivy vulnerability DB from any repository:\n${failures.join('\n')}`);
@@ -104,11 +99,11 @@ export function scanArgs(o: TrivyScanOptions): string[] {
   return args;
 }
 
-function toolError(what: string, result: RunResult, timeoutMs: number): Error {
+function toolError(what: string, result: ProcessResult, timeoutMs: number): Error {
   if (result.timedOut)
     return new Error(`Trivy ${what} did not finish within ${Math.round(timeoutMs / 1000)} s`);
   return new Error(
-    `Trivy ${what} failed (exit ${result.exitCode}):\n${lastLines(result.stderr || result.stdout)}`
+    `Trivy ${what} failed (exit ${result.exitCode}):\n${lastLines(result.stderr || result.stdout, 8)}`
   );
 }
 
@@ -116,7 +111,7 @@ function toolError(what: string, result: RunResult, timeoutMs: number): Error {
 export async function scanImage(bin: string, o: TrivyScanOptions): Promise<string> {
   // Trivy gets its own --timeout; the hard limit behind it only catches a hung process.
   const hardLimit = o.timeoutMs + Math.min(30_000, o.timeoutMs);
-  const result = await run(bin, scanArgs(o), { timeoutMs: hardLimit });
+  const result = await runProcess(bin, scanArgs(o), { timeoutMs: hardLimit });
   if (result.exitCode !== 0 || result.timedOut) throw toolError('scan', result, o.timeoutMs);
   try {
     return await readFile(o.output, 'utf8');
@@ -127,7 +122,7 @@ export async function scanImage(bin: string, o: TrivyScanOptions): Promise<strin
 
 /** SARIF from the same JSON report (`trivy convert`): no second scan. */
 export async function convertToSarif(bin: string, report: string, output: string): Promise<void> {
-  const result = await run(bin, ['convert', '--format', 'sarif', '--output', output, report], {
+  const result = await runProcess(bin, ['convert', '--format', 'sarif', '--output', output, report], {
     timeoutMs: 120_000
   });
   if (result.exitCode !== 0 || result.timedOut) throw toolError('convert', result, 120_000);

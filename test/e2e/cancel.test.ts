@@ -2,7 +2,7 @@ import { afterAll, beforeAll, expect, test } from '@jest/globals';
 import { spawn } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { RUN_LABEL } from '../../src/smoke.js';
+import { RUN_LABEL } from '../../src/docker.js';
 import { parseCommandFile, prepareRun, runAction } from '../helpers/action.js';
 import {
   BUSYBOX,

@@ -1,4 +1,5 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
@@ -7,9 +8,15 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 
 const execFileP = promisify(execFile);
-// The demo runs these helpers compiled elsewhere; it says where the repository is.
-export const ROOT =
-  process.env.SHIPSHAPE_ROOT ?? path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+
+/** The repository: the nearest folder up from here with action.yml (also from a compiled copy in .build/). */
+function findRoot(from: string): string {
+  for (let dir = from; ; dir = path.dirname(dir)) {
+    if (existsSync(path.join(dir, 'action.yml'))) return dir;
+    if (path.dirname(dir) === dir) throw new Error(`no action.yml above ${from}`);
+  }
+}
+export const ROOT = findRoot(path.dirname(fileURLToPath(import.meta.url)));
 
 export const BUSYBOX = 'shipshape.local/busybox:1';
 export const PYTHON_BASE = 'shipshape.local/python-base:3';

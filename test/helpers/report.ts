@@ -1,10 +1,12 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { lintDockerfile, lintGate } from '../../src/lint.js';
+import { lintDockerfile } from '../../src/lint/checks.js';
+import { lintVerdict } from '../../src/lint/index.js';
 import { makePlan } from '../../src/plan/index.js';
-import type { RunReport } from '../../src/report.js';
-import { locateFindings } from '../../src/scan/index.js';
-import { parseTrivyReport, scanGate } from '../../src/scan/report.js';
+import type { RunReport } from '../../src/results.js';
+import { parseTrivyReport, scanGate } from '../../src/scan/findings.js';
+import { locateFindings } from '../../src/scan/layers.js';
+import { atOrAbove } from '../../src/severity.js';
 import { FIXTURES } from './docker.js';
 import { eventOf, scenario } from './events.js';
 
@@ -23,13 +25,20 @@ export function fixtureReport(
   image = 'ghcr.io/codertocat/hello-world'
 ): RunReport {
   const plan = makePlan(
-    { images: [image], tags: [], latest: 'auto', version: '', labels: [] },
+    { images: [image], tags: [], latest: 'auto', version: '', labels: {} },
     eventOf(scenario('pull_request-opened')),
     new Date('2026-11-22T12:00:00Z')
   );
   const parsed = parseTrivyReport(readFileSync(path.join(FIXTURES, fixture), 'utf8'));
   const gate = scanGate(parsed, 'CRITICAL');
-  const lint = lintDockerfile(FIXTURE_DOCKERFILE, { dockerignore: '.git\n', ignore: [] });
+  const lint = lintVerdict(
+    lintDockerfile(FIXTURE_DOCKERFILE, { dockerignore: '.git\n', ignore: [] }),
+    'error'
+  );
+  const findings = locateFindings(parsed, FIXTURE_DOCKERFILE, '').map(f => ({
+    ...f,
+    blocking: atOrAbove(f.severity, 'CRITICAL')
+  }));
   return {
     plan,
     dryRun: false,
@@ -46,9 +55,9 @@ export function fixtureReport(
       builder: { kind: 'buildx', client: '28.2.2', server: '28.2.2' },
       durationMs: 4200
     },
-    lint: { findings: lint, failed: lintGate(lint, 'error') },
+    lint,
     scan: {
-      report: { ...parsed, findings: locateFindings(parsed, FIXTURE_DOCKERFILE, '') },
+      report: { ...parsed, findings },
       failed: gate.failed,
       detail: gate.detail,
       jsonPath: '/tmp/trivy.json',
@@ -66,11 +75,7 @@ export function fixtureReport(
     gates: {
       passed: !gate.failed,
       gates: [
-        {
-          name: 'lint',
-          status: 'passed',
-          detail: `${lint.length} finding(s), none at or above lint-fail-on=error`
-        },
+        { name: 'lint', status: 'passed', detail: lint.detail },
         { name: 'scan', status: gate.failed ? 'failed' : 'passed', detail: gate.detail },
         { name: 'smoke test', status: 'passed', detail: 'healthy in 1.8 s (its HEALTHCHECK)' }
       ]

@@ -1,7 +1,9 @@
 import { describe, expect, test } from '@jest/globals';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { lintDockerfile, lintGate, RULES, type LintFinding } from '../../src/lint.js';
+import { lintDockerfile, type LintIssue } from '../../src/lint/checks.js';
+import { lintVerdict } from '../../src/lint/index.js';
+import { RULES } from '../../src/lint/rules.js';
 import { ROOT } from '../helpers/docker.js';
 
 const GOOD_IGNORE = '.git\n';
@@ -16,7 +18,7 @@ const lint = (
     ignore: extra.ignore ?? [],
     target: extra.target
   });
-const ids = (findings: LintFinding[]) => findings.map(f => f.rule);
+const ids = (findings: LintIssue[]) => findings.map(f => f.rule);
 
 /** A Dockerfile that follows every practice; each case below changes one thing. */
 const CLEAN = [
@@ -233,11 +235,11 @@ describe('the gate', () => {
     ['warning', true],
     ['none', false]
   ])('lint-fail-on=%s fails: %s', (level, fails) => {
-    expect(lintGate(findings, level)).toBe(fails);
+    expect(lintVerdict(findings, level).failed).toBe(fails);
   });
   test('warnings alone pass lint-fail-on=error', () => {
-    expect(lintGate(lint(withLines({ 7: [] })), 'error')).toBe(false);
-    expect(lintGate(lint(withLines({ 7: [] })), 'warning')).toBe(true);
+    expect(lintVerdict(lint(withLines({ 7: [] })), 'error').failed).toBe(false);
+    expect(lintVerdict(lint(withLines({ 7: [] })), 'warning').failed).toBe(true);
   });
 });
 

@@ -1,10 +1,10 @@
 import { describe, expect, test } from '@jest/globals';
-import { makePlan, type PlanInputs } from '../../src/plan/index.js';
+import { makePlan, type PlanSettings } from '../../src/plan/index.js';
 import { eventOf, scenario } from '../helpers/events.js';
 
 const NOW = new Date('2026-11-22T10:11:12.000Z');
-const defaults: PlanInputs = { images: [], tags: [], latest: 'auto', version: '', labels: [] };
-const plan = (kind: string, inputs: Partial<PlanInputs> = {}) =>
+const defaults: PlanSettings = { images: [], tags: [], latest: 'auto', version: '', labels: {} };
+const plan = (kind: string, inputs: Partial<PlanSettings> = {}) =>
   makePlan({ ...defaults, ...inputs }, eventOf(scenario(kind)), NOW);
 
 describe('default rules on real GitHub event payloads', () => {
@@ -73,7 +73,7 @@ describe('default rules on real GitHub event payloads', () => {
 
   test('OCI labels come from the payload repository, sorted, user labels win', () => {
     const p = plan('tag-v1.2.3', {
-      labels: ['org.opencontainers.image.licenses=MIT', 'com.example.team=ships']
+      labels: { 'org.opencontainers.image.licenses': 'MIT', 'com.example.team': 'ships' }
     });
     expect(p.labels).toEqual([
       'com.example.team=ships',

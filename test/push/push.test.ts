@@ -2,8 +2,10 @@ import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { makePlan, type Plan } from '../../src/plan/index.js';
-import { login, pushImages, type PushResult } from '../../src/push.js';
+import { makePlan } from '../../src/plan/index.js';
+import { pushImages } from '../../src/push/index.js';
+import { login } from '../../src/push/login.js';
+import type { Plan, PushResult } from '../../src/results.js';
 import { RegistryClient } from '../../src/registry.js';
 import { PASSWORD, USER, htpasswdAuth, tokenServer } from '../helpers/auth.js';
 import {
@@ -44,7 +46,7 @@ afterAll(async () => {
 /** The plan of a branch push with an explicit version: 6 tags (X.Y.Z, X.Y, X, branch, sha, latest). */
 async function planFor(registry: Registry, repo: string, version: string, image: string): Promise<Plan> {
   const plan = makePlan(
-    { images: [`${registry.host}/${repo}`], tags: [], latest: 'auto', version, labels: [] },
+    { images: [`${registry.host}/${repo}`], tags: [], latest: 'auto', version, labels: {} },
     eventOf(scenario('push-branch')),
     new Date()
   );
@@ -149,7 +151,7 @@ describe('push to a real registry', () => {
           tags: [],
           latest: 'true',
           version: '2.0.0-rc.1',
-          labels: []
+          labels: {}
         },
         eventOf(scenario('push-branch')),
         new Date()

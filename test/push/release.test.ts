@@ -1,7 +1,7 @@
 import { describe, expect, test } from '@jest/globals';
-import { pushPolicy } from '../../src/push.js';
-import { decideRelease, releasedVersions } from '../../src/release.js';
-import type { TagKind } from '../../src/plan/tags.js';
+import { pushPolicy } from '../../src/plan/policy.js';
+import { decideRelease, releasedVersions } from '../../src/push/release.js';
+import type { TagKind } from '../../src/results.js';
 import { eventOf, scenario } from '../helpers/events.js';
 
 const semverTags = (

@@ -5,20 +5,24 @@ import path from 'node:path';
 import { eventOf, scenario } from '../helpers/events.js';
 import { startFakeGitHub, type FakeGitHub } from '../helpers/fake-github.js';
 import { fixtureReport } from '../helpers/report.js';
-import { commentMarker, publish, type PublishOptions } from '../../src/publish.js';
-import type { LintFinding } from '../../src/lint.js';
+import { commentKey, commentMarker, publishReport, type ReportSettings } from '../../src/report/index.js';
+import type { LintFinding, RunReport } from '../../src/results.js';
+import type { GitHubEvent } from '../../src/event.js';
 
 let gh: FakeGitHub;
 let outputDir: string;
 const prEvent = () => eventOf(scenario('pull_request-opened'));
-const options = (extra: Partial<PublishOptions> = {}): PublishOptions => ({
-  token: 'ghs_test',
+const options = (extra: Partial<ReportSettings> = {}): ReportSettings => ({
+  githubToken: 'ghs_test',
   comment: true,
-  failOn: 'CRITICAL',
-  commentKey: 'image-0a1b2c3d',
-  outputDir,
+  context: '/work/repo',
+  file: '/work/repo/Dockerfile',
+  target: '',
+  platforms: [],
   ...extra
 });
+const publish = (report: RunReport, event: GitHubEvent, settings: ReportSettings) =>
+  publishReport(report, event, settings, outputDir);
 
 beforeAll(async () => {
   outputDir = await mkdtemp(path.join(os.tmpdir(), 'shipshape-publish-'));
@@ -41,7 +45,7 @@ describe('sticky PR comment', () => {
     expect(gh.comments).toHaveLength(1);
     expect(gh.comments[0].issue).toBe(2);
     expect(
-      gh.comments[0].body.startsWith(commentMarker('ghcr.io/codertocat/hello-world', 'image-0a1b2c3d'))
+      gh.comments[0].body.startsWith(commentMarker('ghcr.io/codertocat/hello-world', commentKey(options())))
     ).toBe(true);
     expect(result.commentUrl).toBe(gh.comments[0].html_url);
   });
@@ -71,12 +75,12 @@ describe('sticky PR comment', () => {
     await publish(
       fixtureReport('alpine-39.json.golden', 'ghcr.io/acme/web'),
       prEvent(),
-      options({ commentKey: 'image-ffff0000' })
+      options({ target: 'other-matrix-job' })
     );
     await publish(
       fixtureReport('alpine-39.json.golden', 'ghcr.io/acme/web'),
       prEvent(),
-      options({ commentKey: 'image-ffff0000' })
+      options({ target: 'other-matrix-job' })
     );
     expect(gh.comments).toHaveLength(3);
   });
@@ -124,9 +128,10 @@ describe('check run', () => {
       severity: 'info',
       line: i + 1,
       message: `cd ${i}`,
-      fix: 'WORKDIR'
+      fix: 'WORKDIR',
+      blocking: false
     }));
-    report.lint = { findings: many, failed: false };
+    report.lint = { findings: many, failed: false, detail: '' };
     await publish(report, prEvent(), options());
     expect(gh.checkRuns[0].annotations).toHaveLength(121);
     const sent = gh.requests

@@ -1,8 +1,8 @@
 import { describe, expect, test } from '@jest/globals';
 import { marked } from 'marked';
-import { COMMENT_LIMIT, renderMarkdown, renderWithin } from '../../src/report.js';
-import { code, codeBlock, text } from '../../src/markdown.js';
-import type { LocatedFinding } from '../../src/scan/index.js';
+import { code, codeBlock, text } from '../../src/report/markdown.js';
+import { COMMENT_LIMIT, renderMarkdown, renderWithin } from '../../src/report/render.js';
+import type { Finding } from '../../src/results.js';
 import { fixtureReport } from '../helpers/report.js';
 
 const FULL = { findings: 200, lint: 200, evidenceChars: 16000 };
@@ -38,7 +38,7 @@ describe('size limits', () => {
   test('10,000 findings: the comment stays under 65,536 characters, with a note and a link to the run', () => {
     const report = fixtureReport();
     const base = report.scan!.report.findings[0];
-    const many: LocatedFinding[] = Array.from({ length: 10000 }, (_, i) => ({
+    const many: Finding[] = Array.from({ length: 10000 }, (_, i) => ({
       ...base,
       id: `CVE-2026-${10000 + i}`,
       pkg: `pkg-${i}`

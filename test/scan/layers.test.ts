@@ -4,9 +4,9 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { parseDockerfile } from '../../src/dockerfile.js';
-import { keywordOf, mapLayers } from '../../src/scan/layers.js';
-import { parseTrivyReport, type HistoryEntry } from '../../src/scan/report.js';
-import { locateFindings } from '../../src/scan/index.js';
+import type { HistoryEntry } from '../../src/results.js';
+import { parseTrivyReport } from '../../src/scan/findings.js';
+import { keywordOf, locateFindings, mapLayers } from '../../src/scan/layers.js';
 import { BUSYBOX, FIXTURES, buildTestImage, docker, ensureDocker, removeImages } from '../helpers/docker.js';
 
 describe('history entries name their instruction', () => {

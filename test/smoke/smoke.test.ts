@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { randomBytes } from 'node:crypto';
-import { RUN_LABEL, smokeTest, type SmokeOptions } from '../../src/smoke.js';
+import { RUN_LABEL } from '../../src/docker.js';
+import { smokeTest, type SmokeSettings } from '../../src/smoke/index.js';
 import {
   BUSYBOX,
   PYTHON_BASE,
@@ -29,16 +30,16 @@ const images: Record<string, string> = {
   envcheck: `FROM ${BUSYBOX}\nHEALTHCHECK --interval=30s CMD test "$GREETING" = "hello world"\nCMD sleep 300`
 };
 
-const options = (extra: Partial<SmokeOptions> = {}): SmokeOptions => ({
+const options = (extra: Partial<SmokeSettings> = {}): SmokeSettings => ({
   healthCmd: '',
   smokePort: undefined,
   smokePath: '/',
-  smokeEnv: [],
-  timeoutMs: 20000,
+  smokeEnv: {},
+  healthTimeoutMs: 20000,
   ...extra
 });
-const run = (name: string, extra: Partial<SmokeOptions> = {}) =>
-  smokeTest({ image: `${PREFIX}/${name}`, label: LABEL, options: options(extra) });
+const run = (name: string, extra: Partial<SmokeSettings> = {}) =>
+  smokeTest(options(extra), `${PREFIX}/${name}`, LABEL);
 
 beforeAll(async () => {
   await ensureDocker();
@@ -74,14 +75,14 @@ describe('smoke test with a real daemon', () => {
   });
 
   test('a slow start inside its start period makes it within health-timeout', async () => {
-    const result = await run('slow', { timeoutMs: 20000 });
+    const result = await run('slow', { healthTimeoutMs: 20000 });
     expect(result).toMatchObject({ health: 'healthy', passed: true });
     expect(result.timeToHealthyMs).toBeGreaterThanOrEqual(3000);
   });
 
   test('one that is not healthy by health-timeout fails at the deadline', async () => {
     const started = Date.now();
-    const result = await run('never', { timeoutMs: 3000 });
+    const result = await run('never', { healthTimeoutMs: 3000 });
     expect(result).toMatchObject({ health: 'unhealthy', passed: false });
     expect(result.message).toContain('not healthy within health-timeout 3 s');
     expect(Date.now() - started).toBeLessThan(10000);
@@ -93,7 +94,7 @@ describe('smoke test with a real daemon', () => {
   });
 
   test('no HEALTHCHECK + smoke-port on a server that never answers: deadline', async () => {
-    const result = await run('sleeper', { smokePort: 8080, timeoutMs: 3000 });
+    const result = await run('sleeper', { smokePort: 8080, healthTimeoutMs: 3000 });
     expect(result).toMatchObject({ health: 'unhealthy', passed: false, mode: 'http' });
   });
 
@@ -109,18 +110,14 @@ describe('smoke test with a real daemon', () => {
   });
 
   test('no HEALTHCHECK and it exits inside the window: failed', async () => {
-    const result = await smokeTest({
-      image: `${PREFIX}/exits`,
-      label: LABEL,
-      options: options({ healthCmd: '' })
-    });
+    const result = await smokeTest(options({ healthCmd: '' }), `${PREFIX}/exits`, LABEL);
     expect(result.passed).toBe(false);
   });
 
   test('smoke-env reaches the container (and stays out of docker argv)', async () => {
-    const result = await run('envcheck', { smokeEnv: ['GREETING=hello world'] });
+    const result = await run('envcheck', { smokeEnv: { GREETING: 'hello world' } });
     expect(result).toMatchObject({ health: 'healthy', passed: true });
-    const failing = await run('envcheck', { smokeEnv: ['GREETING=bye'], timeoutMs: 8000 });
+    const failing = await run('envcheck', { smokeEnv: { GREETING: 'bye' }, healthTimeoutMs: 8000 });
     expect(failing.passed).toBe(false);
   });
 

@@ -1,0 +1,293 @@
+// `npm run bench`: Shipshape against the steps a tutorial reader runs by hand, measured side by
+// side in one run on this machine. Writes bench/results.json and bench/README.md.
+// Everything talks only to 127.0.0.1: a local registry, the stand-in Trivy (with a fixed delay).
+import { spawn } from 'node:child_process';
+import { chmod, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { lintDockerfile } from '../src/lint/checks.js';
+import { smokeTest } from '../src/smoke/index.js';
+import { collect, prepareRun, type ActionRun } from '../test/helpers/action.js';
+import {
+  FIXTURES,
+  PYTHON_BASE,
+  ROOT,
+  STANDIN_BIN,
+  startRegistry,
+  type Registry
+} from '../test/helpers/docker.js';
+import { scenario } from '../test/helpers/events.js';
+import { compare, log, sh, stats, timed } from './measure.js';
+import { renderReadme, type Results } from './readme.js';
+
+const REPS = Number(process.env.BENCH_REPS ?? 3);
+const SCAN_DELAY_MS = 3000;
+const PATH = `/usr/bin:${process.env.PATH ?? ''}`;
+const FLASK = path.join(ROOT, 'examples/flask');
+const TAGS = ['1.0.0', '1.0', '1', 'master', 'sha-6113728', 'latest'];
+const work = await mkdtemp(path.join(os.tmpdir(), 'shipshape-bench-'));
+const shell = (command: string): Promise<string> => sh(command, { PATH });
+
+/** Shipshape's main step on examples/flask, as the runner runs it. */
+async function shipshape(
+  registry: Registry,
+  repo: string,
+  inputs: Record<string, string>
+): Promise<ActionRun> {
+  const s = scenario('push-branch');
+  const step = await prepareRun({
+    inputs: {
+      context: 'examples/flask',
+      images: `${registry.host}/${repo}`,
+      'build-args': `BASE_IMAGE=${PYTHON_BASE}`,
+      version: '1.0.0',
+      ...inputs
+    },
+    event: { name: s.name, payload: s.payload, ref: s.ref, sha: s.sha },
+    env: {
+      PATH: `${STANDIN_BIN}:${PATH}`,
+      SHIPSHAPE_TRIVY_CACHE_DIR: path.join(work, 'trivy-cache'),
+      TRIVY_STANDIN_DELAY_MS: String(SCAN_DELAY_MS),
+      TRIVY_STANDIN_FIXTURE: path.join(FIXTURES, 'alpine-310.json.golden')
+    }
+  });
+  const code = await new Promise<number>(resolve =>
+    spawn(process.execPath, [step.entry], { env: step.env, cwd: step.cwd, stdio: 'ignore' }).on('close', c =>
+      resolve(c ?? 1)
+    )
+  );
+  const result = await collect(step, { exitCode: code, stdout: '', stderr: '' });
+  if (code !== 0) throw new Error(`shipshape failed: ${JSON.stringify(result.outputs)}`);
+  return result;
+}
+
+/** What a tutorial reader writes: build; trivy; run and wait for the image's own healthcheck; push each tag. */
+function tutorialScript(registry: Registry, repo: string): string {
+  const image = `${registry.host}/${repo}`;
+  return [
+    'set -e',
+    `docker build -q ${TAGS.map(t => `-t ${image}:${t}`).join(' ')} --build-arg BASE_IMAGE=${PYTHON_BASE} ${FLASK} >/dev/null`,
+    `TRIVY_STANDIN_DELAY_MS=${SCAN_DELAY_MS} TRIVY_STANDIN_FIXTURE=${FIXTURES}/alpine-310.json.golden ${STANDIN_BIN}/trivy image --severity CRITICAL --exit-code 1 --format json --output /dev/null ${image}:1.0.0`,
+    `cid=$(docker run -d -p 127.0.0.1::3000 ${image}:1.0.0)`,
+    'for i in $(seq 1 120); do',
+    '  s=$(docker inspect -f "{{.State.Health.Status}}" $cid)',
+    '  [ "$s" = healthy ] && break',
+    '  [ "$s" = unhealthy ] && { docker rm -f $cid; exit 1; }',
+    '  sleep 1',
+    'done',
+    'docker rm -f $cid >/dev/null',
+    ...TAGS.map(t => `docker push -q ${image}:${t} >/dev/null`)
+  ].join('\n');
+}
+
+async function pipelineRow(registry: Registry) {
+  const ours: number[] = [];
+  const theirs: number[] = [];
+  for (let i = 0; i < REPS; i++) {
+    ours.push(await timed(() => shipshape(registry, `p${i}/shipshape`, {})));
+    theirs.push(await timed(() => shell(tutorialScript(registry, `p${i}/tutorial`))));
+    log(`   run ${i + 1}: shipshape ${Math.round(ours[i])} ms, script ${Math.round(theirs[i])} ms`);
+  }
+  return compare(ours, theirs, 0.5);
+}
+
+/** Shipshape with scan and smoke test off vs `docker build && docker push` of the same 6 tags. */
+async function overheadRow(registry: Registry, prefix: string, noCache: boolean) {
+  const lean: number[] = [];
+  const bare: number[] = [];
+  for (let i = 0; i < REPS; i++) {
+    const inputs = { scan: 'false', 'smoke-test': 'false', ...(noCache ? { 'no-cache': 'true' } : {}) };
+    lean.push(await timed(() => shipshape(registry, `${prefix}${i}/shipshape`, inputs)));
+    const image = `${registry.host}/${prefix}${i}/bare`;
+    const build = `docker build -q ${noCache ? '--no-cache ' : ''}${TAGS.map(t => `-t ${image}:${t}`).join(' ')} --build-arg BASE_IMAGE=${PYTHON_BASE} ${FLASK} >/dev/null`;
+    const pushes = TAGS.map(t => `docker push -q ${image}:${t} >/dev/null`).join(' && ');
+    bare.push(await timed(() => shell(`${build} && ${pushes}`)));
+  }
+  return compare(lean, bare, 1.1);
+}
+
+/** `node dist/index.js` to its first docker call (a docker that records the time and fails). */
+async function coldStartRow() {
+  const stub = path.join(work, 'stub');
+  await shell(`mkdir -p ${stub}`);
+  await writeFile(
+    path.join(stub, 'docker'),
+    `#!/bin/sh\n[ -f ${stub}/first ] || date +%s%N > ${stub}/first\nexit 1\n`
+  );
+  await chmod(path.join(stub, 'docker'), 0o755);
+  const starts: number[] = [];
+  for (let i = 0; i < 5; i++) {
+    await rm(path.join(stub, 'first'), { force: true });
+    const s = scenario('push-branch');
+    const step = await prepareRun({
+      inputs: { context: 'examples/flask', images: 'x.local/app', lint: 'false' },
+      event: { name: s.name, payload: s.payload, ref: s.ref, sha: s.sha },
+      env: { PATH: `${stub}:${PATH}` }
+    });
+    const wall0 = BigInt(Date.now()) * 1_000_000n;
+    await new Promise(resolve =>
+      spawn(process.execPath, [step.entry], { env: step.env, cwd: step.cwd, stdio: 'ignore' }).on(
+        'close',
+        resolve
+      )
+    );
+    const first = BigInt((await readFile(path.join(stub, 'first'), 'utf8')).trim());
+    starts.push(Number(first - wall0) / 1e6);
+  }
+  let distBytes = 0;
+  for (const f of await readdir(path.join(ROOT, 'dist')))
+    distBytes += (await stat(path.join(ROOT, 'dist', f))).size;
+  return { toFirstDockerCallMs: stats(starts), target: 150, distBytes, distTarget: 2 * 1024 * 1024 };
+}
+
+async function healthRow() {
+  await shell(`docker build -q -t bench.local/flask --build-arg BASE_IMAGE=${PYTHON_BASE} ${FLASK}`);
+  const healthy: number[] = [];
+  const latency: number[] = [];
+  for (let i = 0; i < REPS; i++) {
+    const r = await smokeTest(
+      { healthCmd: '', smokePort: undefined, smokePath: '/', smokeEnv: {}, healthTimeoutMs: 60000 },
+      'bench.local/flask',
+      `bench-${i}`
+    );
+    if (!r.passed) throw new Error(r.message);
+    healthy.push(r.timeToHealthyMs ?? NaN);
+    latency.push(r.decisionLatencyMs ?? NaN);
+  }
+  const own = await timed(() =>
+    shell(
+      [
+        'cid=$(docker run -d bench.local/flask)',
+        'for i in $(seq 1 120); do [ "$(docker inspect -f "{{.State.Health.Status}}" $cid)" = healthy ] && break; sleep 1; done',
+        'docker rm -f $cid >/dev/null'
+      ].join('\n')
+    )
+  );
+  return {
+    shipshapeTimeToHealthyMs: stats(healthy),
+    decisionAfterEventMs: stats(latency),
+    ownIntervalWaitMs: Math.round(own),
+    targets: { timeToHealthyMs: 5000, decisionAfterEventMs: 100 }
+  };
+}
+
+/** 10,000 findings parsed, gated and rendered, each run in a fresh process for its peak RSS. */
+async function reportsRow() {
+  const bigReport = path.join(work, 'big.json');
+  const base = JSON.parse(await readFile(path.join(FIXTURES, 'alpine-39.json.golden'), 'utf8')) as {
+    Results: { Vulnerabilities: Record<string, unknown>[] }[];
+  };
+  const vuln = base.Results[0].Vulnerabilities[0];
+  const severities = ['CRITICAL', 'HIGH', 'MEDIUM', 'LOW', 'UNKNOWN'];
+  base.Results[0].Vulnerabilities = Array.from({ length: 10000 }, (_, i) => ({
+    ...vuln,
+    VulnerabilityID: `CVE-2026-${i}`,
+    PkgName: `pkg-${i % 700}`,
+    Severity: severities[i % 5]
+  }));
+  await writeFile(bigReport, JSON.stringify(base));
+  const runs: { ms: number; rssMB: number; commentChars: number }[] = [];
+  for (let i = 0; i < REPS; i++) {
+    const out = await shell(`node ${path.join(ROOT, '.build/bench/report-worker.js')} ${bigReport}`);
+    runs.push(JSON.parse(out.trim().split('\n').pop() ?? '{}') as (typeof runs)[number]);
+  }
+  return {
+    findings: 10000,
+    ms: stats(runs.map(r => r.ms)),
+    rssMB: Math.max(...runs.map(r => r.rssMB)),
+    commentChars: runs[0].commentChars,
+    targets: { ms: 1000, rssMB: 300 }
+  };
+}
+
+/** Blob uploads for 6 tags, on a registry of its own: nothing to mount from, so every blob is an upload. */
+async function pushRow() {
+  const fresh = await startRegistry();
+  try {
+    await shipshape(fresh, 'uploads/app', { scan: 'false', 'smoke-test': 'false' });
+    const lines = fresh.log().split('\n');
+    const manifest = (await (
+      await fetch(`http://${fresh.host}/v2/uploads/app/manifests/1.0.0`, {
+        headers: { accept: 'application/vnd.docker.distribution.manifest.v2+json' }
+      })
+    ).json()) as { layers: unknown[] };
+    return {
+      tags: 6,
+      layers: manifest.layers.length,
+      blobUploads: lines.filter(l => /"PUT \/v2\/uploads\/app\/blobs\/uploads\/[^"]*digest=/.test(l)).length,
+      crossRepoMounts: lines.filter(l => /"POST \/v2\/uploads\/app\/blobs\/uploads\/\?[^"]*mount=/.test(l))
+        .length,
+      note: 'a registry of its own, so nothing can be mounted; blob uploads include the image config blob'
+    };
+  } finally {
+    await fresh.stop();
+  }
+}
+
+function lintRow() {
+  const lines = ['FROM python:3.12.12-slim'];
+  while (lines.length < 1999)
+    lines.push(
+      `RUN echo step ${lines.length} && apt-get install -y --no-install-recommends pkg${lines.length} && rm -rf /var/lib/apt/lists/*`
+    );
+  lines.push('CMD ["python3"]');
+  const text = lines.join('\n');
+  const runs: number[] = [];
+  for (let i = 0; i < 10; i++) {
+    const started = performance.now();
+    lintDockerfile(text, { dockerignore: '.git', ignore: [] });
+    runs.push(performance.now() - started);
+  }
+  return { lines: 2000, ms: stats(runs), target: 50 };
+}
+
+const machine = {
+  cpus: os.cpus().length,
+  node: process.version,
+  docker: (await shell('docker version --format "{{.Server.Version}}"')).trim()
+};
+const registry = await startRegistry();
+let results: Results;
+try {
+  log('warm-up: build cache and the registry hold examples/flask');
+  await shipshape(registry, 'warm/app', { scan: 'false', 'smoke-test': 'false' });
+  await shell(
+    tutorialScript(registry, 'warm/tutorial').replace(/^cid=[\s\S]*rm -f \$cid >\/dev\/null$/m, '')
+  );
+  log(`1. pipeline vs the tutorial script (${REPS} runs each)`);
+  const pipeline = await pipelineRow(registry);
+  log('2. overhead: scan and smoke test off vs docker build && docker push');
+  const overhead = await overheadRow(registry, 'o', false);
+  const overheadUncached = await overheadRow(registry, 'c', true);
+  log('3. cold start: node dist/index.js to its first docker call; bundle size');
+  const coldStart = await coldStartRow();
+  log('4. health detection: examples/flask (HEALTHCHECK --interval=30s)');
+  const health = await healthRow();
+  log('5. reports: 10,000 findings parsed, gated and rendered');
+  const reports = await reportsRow();
+  log('6. push: 6 tags → blob uploads');
+  const push = await pushRow();
+  log('7. lint: a 2,000-line Dockerfile');
+  const lint = lintRow();
+  results = {
+    machine,
+    scanDelayMs: SCAN_DELAY_MS,
+    reps: REPS,
+    pipeline,
+    overhead,
+    overheadUncached,
+    coldStart,
+    health,
+    reports,
+    push,
+    lint
+  };
+} finally {
+  await registry.stop();
+  await rm(work, { recursive: true, force: true });
+}
+
+await writeFile(path.join(ROOT, 'bench/results.json'), JSON.stringify(results, null, 2) + '\n');
+const readme = renderReadme(results);
+await writeFile(path.join(ROOT, 'bench/README.md'), readme);
+console.log(readme);

@@ -1,0 +1,49 @@
+// Parses, gates and renders one Trivy report in a fresh process; prints time and peak RSS.
+import { readFile } from 'node:fs/promises';
+import { COMMENT_LIMIT, renderWithin, SUMMARY_LIMIT } from '../src/report/render.js';
+import type { RunReport } from '../src/results.js';
+import { filterReport, parseTrivyReport, scanGate } from '../src/scan/findings.js';
+import { atOrAbove, SEVERITIES } from '../src/severity.js';
+
+const text = await readFile(process.argv[2], 'utf8');
+const started = performance.now();
+const parsed = parseTrivyReport(text);
+const shown = filterReport(parsed, { severity: [...SEVERITIES], ignoreUnfixed: false });
+const gate = scanGate(shown, 'CRITICAL');
+const report: RunReport = {
+  plan: {
+    version: '1.0.0',
+    images: ['ghcr.io/acme/app'],
+    tagNames: ['1.0.0'],
+    tags: ['ghcr.io/acme/app:1.0.0'],
+    labels: [],
+    warnings: [],
+    kinds: {}
+  },
+  dryRun: false,
+  dockerfile: 'Dockerfile',
+  runUrl: 'https://github.com/acme/app/actions/runs/1',
+  scan: {
+    report: {
+      ...shown,
+      findings: shown.findings.map(f => ({ ...f, blocking: atOrAbove(f.severity, 'CRITICAL') }))
+    },
+    failed: gate.failed,
+    detail: gate.detail,
+    jsonPath: '',
+    sarifPath: '',
+    trivyVersion: 'bench',
+    durationMs: 0
+  }
+};
+const summary = renderWithin(report, SUMMARY_LIMIT);
+const comment = renderWithin(report, COMMENT_LIMIT);
+const ms = performance.now() - started;
+console.log(
+  JSON.stringify({
+    ms: Math.round(ms),
+    rssMB: Math.round(process.resourceUsage().maxRSS / 1024),
+    summaryChars: summary.length,
+    commentChars: comment.length
+  })
+);

@@ -1,0 +1,226 @@
+import type { Finding, LintResult, RunReport, ScanResult, SmokeResult } from '../results.js';
+import { MOST_SEVERE_FIRST, rank } from '../severity.js';
+import { code, codeBlock, details, table, text } from './markdown.js';
+
+export interface RenderLimits {
+  findings: number;
+  lint: number;
+  evidenceChars: number;
+}
+
+export const SUMMARY_LIMIT = 1024 * 1024 - 1024;
+export const COMMENT_LIMIT = 65536 - 512;
+
+const ICON = { passed: '✅', failed: '❌', skipped: '⏭️' } as const;
+
+/** Most urgent first: severity, then fixable before unfixable, then id. */
+export function rankFindings<T extends Pick<Finding, 'severity' | 'fixed' | 'id' | 'pkg'>>(
+  findings: T[]
+): T[] {
+  return [...findings].sort(
+    (a, b) =>
+      rank(b.severity) - rank(a.severity) ||
+      Number(Boolean(b.fixed)) - Number(Boolean(a.fixed)) ||
+      a.id.localeCompare(b.id) ||
+      a.pkg.localeCompare(b.pkg)
+  );
+}
+
+export type Outcome = 'pushed' | 'built' | 'failed' | 'planned';
+
+export function outcomeOf(report: RunReport): Outcome {
+  if (report.error || report.gates?.passed === false) return 'failed';
+  if (report.dryRun) return 'planned';
+  return report.push?.pushed ? 'pushed' : 'built';
+}
+
+function formatBytes(bytes: number): string {
+  const units = ['B', 'KB', 'MB', 'GB'];
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1000 && unit < units.length - 1) {
+    value /= 1000;
+    unit++;
+  }
+  return `${value.toFixed(unit === 0 ? 0 : 1)} ${units[unit]}`;
+}
+
+/** A link only when the URL is a plain https URL; otherwise the text alone. */
+function link(label: string, url: string): string {
+  return /^https:\/\/[^\s()<>"'`]+$/.test(url) ? `[${label}](${url})` : label;
+}
+
+function headline(report: RunReport): string {
+  const image = report.plan.images.map(i => code(i)).join(', ');
+  switch (outcomeOf(report)) {
+    case 'pushed':
+      return `## ✅ Shipshape: ${image} shipped`;
+    case 'built':
+      return `## ✅ Shipshape: ${image} built and checked, not pushed`;
+    case 'planned':
+      return `## 📝 Shipshape: ${image} planned (dry run: nothing built or pushed)`;
+    case 'failed':
+      return `## ❌ Shipshape: ${image} failed a gate, nothing pushed`;
+  }
+}
+
+function overview(report: RunReport): string {
+  const rows: string[][] = [];
+  rows.push(['Version', report.plan.version ? code(report.plan.version) : '_none_']);
+  const digests = Object.entries(report.push?.digests ?? {});
+  for (const [image, digest] of digests) rows.push(['Digest', `${code(image)}<br>${code(digest)}`]);
+  if (report.build) {
+    rows.push(['Image ID', code(report.build.imageId)]);
+    if (report.build.sizeBytes !== undefined) rows.push(['Size', formatBytes(report.build.sizeBytes)]);
+    rows.push(['Builder', text(report.build.builder.kind)]);
+  }
+  const [first, ...rest] = rows;
+  return table(first, rest);
+}
+
+function gatesSection(report: RunReport): string {
+  const gates = report.gates?.gates;
+  if (!gates) return report.error ? `### Error\n\n${codeBlock(report.error)}` : '';
+  return [
+    '### Gates',
+    table(
+      ['Gate', 'Result', 'Detail'],
+      gates.map(g => [g.name, `${ICON[g.status]} ${g.status}`, text(g.detail)])
+    )
+  ].join('\n\n');
+}
+
+function tagsSection(report: RunReport): string {
+  const out = ['### Tags'];
+  if (report.push?.pushed) out.push(`Pushed: ${report.push.tags.map(code).join(' ')}`);
+  else if (report.pushPolicy && !report.pushPolicy.push)
+    out.push(`Not pushed: ${text(report.pushPolicy.reason)}.`);
+  else if (outcomeOf(report) === 'failed') out.push('Not pushed: a gate failed.');
+  if (!report.push?.pushed) out.push(`Planned: ${report.plan.tags.map(code).join(' ') || '_none_'}`);
+  if (report.push?.unchanged.length)
+    out.push(`Already there (same image): ${report.push.unchanged.map(code).join(' ')}`);
+  if (report.push?.withheld.length) {
+    out.push('Withheld:\n' + report.push.withheld.map(w => `- ${code(w.tag)}: ${text(w.reason)}`).join('\n'));
+  }
+  if (report.pushPolicy?.push && report.pushPolicy.kinds) out.push(`_${text(report.pushPolicy.reason)}._`);
+  return out.join('\n\n');
+}
+
+function scanSection(scan: ScanResult, limits: RenderLimits, runUrl: string): string {
+  const { counts } = scan.report;
+  const out = [
+    `### Vulnerabilities (Trivy ${text(scan.trivyVersion)}${scan.report.os ? `, ${text(scan.report.os)}` : ''})`
+  ];
+  out.push(table([...MOST_SEVERE_FIRST], [MOST_SEVERE_FIRST.map(s => String(counts[s]))]));
+  if (scan.report.eosl)
+    out.push(`⚠️ The base OS (${text(scan.report.os)}) is end-of-life: it gets no more security fixes.`);
+  const ranked = rankFindings(scan.report.findings);
+  const shown = ranked.slice(0, limits.findings);
+  if (shown.length > 0) {
+    out.push(
+      table(
+        ['Severity', 'Vulnerability', 'Package', 'Installed', 'Fixed in', 'Introduced by'],
+        shown.map(f => {
+          const source = f.source ? `line ${f.source.line}${f.source.base ? ' (base image)' : ''}` : '';
+          return [
+            f.severity,
+            `${link(text(f.id), f.url)}${f.title ? `<br>${text(f.title)}` : ''}`,
+            code(f.pkg),
+            code(f.installed),
+            f.fixed ? code(f.fixed) : '_no fix_',
+            text(source)
+          ];
+        })
+      )
+    );
+  }
+  if (ranked.length > shown.length) {
+    out.push(
+      `_…and ${ranked.length - shown.length} more; the full list is in the SARIF file and the run report of the ${link('workflow run', runUrl)}._`
+    );
+  }
+  return out.join('\n\n');
+}
+
+function smokeSection(smoke: SmokeResult, limits: RenderLimits): string {
+  const icon = smoke.health === 'skipped' ? ICON.skipped : smoke.passed ? ICON.passed : ICON.failed;
+  const out = ['### Smoke test', `${icon} **${smoke.health}**: ${text(smoke.message)}`];
+  if (smoke.evidence) {
+    const evidence =
+      smoke.evidence.length > limits.evidenceChars
+        ? `…${smoke.evidence.slice(-limits.evidenceChars)}`
+        : smoke.evidence;
+    out.push(details('Evidence', codeBlock(evidence)));
+  }
+  return out.join('\n\n');
+}
+
+function lintSection(lint: LintResult, dockerfile: string, limits: RenderLimits): string {
+  const out = [`### Dockerfile lint (${code(dockerfile)})`];
+  if (lint.findings.length === 0) {
+    out.push('No findings: it follows the container best practices Shipshape checks.');
+    return out.join('\n\n');
+  }
+  const shown = lint.findings.slice(0, limits.lint);
+  out.push(
+    table(
+      ['Line', 'Rule', 'Severity', 'Finding', 'Fix'],
+      shown.map(f => [String(f.line), code(`${f.rule} ${f.name}`), f.severity, text(f.message), text(f.fix)])
+    )
+  );
+  if (lint.findings.length > shown.length)
+    out.push(`_…and ${lint.findings.length - shown.length} more lint findings._`);
+  return out.join('\n\n');
+}
+
+function pullSection(report: RunReport): string {
+  const digests = Object.entries(report.push?.digests ?? {});
+  if (digests.length === 0) return '';
+  return [
+    '### Pull it',
+    codeBlock(digests.map(([image, digest]) => `docker pull ${image}@${digest}`).join('\n'), 'sh')
+  ].join('\n\n');
+}
+
+/** The whole report as markdown, at one level of detail. */
+export function renderMarkdown(report: RunReport, limits: RenderLimits): string {
+  const sections = [
+    headline(report),
+    overview(report),
+    gatesSection(report),
+    tagsSection(report),
+    report.scan ? scanSection(report.scan, limits, report.runUrl) : '',
+    report.smoke ? smokeSection(report.smoke, limits) : '',
+    report.lint ? lintSection(report.lint, report.dockerfile, limits) : '',
+    pullSection(report),
+    report.plan.warnings.length > 0
+      ? `### Warnings\n\n${report.plan.warnings.map(w => `- ${text(w)}`).join('\n')}`
+      : '',
+    details('OCI labels', codeBlock(report.plan.labels.join('\n')))
+  ];
+  return sections.filter(Boolean).join('\n\n') + '\n';
+}
+
+const LEVELS: RenderLimits[] = [
+  { findings: 200, lint: 200, evidenceChars: 16000 },
+  { findings: 50, lint: 50, evidenceChars: 8000 },
+  { findings: 20, lint: 20, evidenceChars: 4000 },
+  { findings: 5, lint: 10, evidenceChars: 2000 },
+  { findings: 0, lint: 0, evidenceChars: 500 }
+];
+
+/** The most detailed rendering that fits `limit` characters, with a note when it was shortened. */
+export function renderWithin(report: RunReport, limit: number, prefix = ''): string {
+  for (const [i, limits] of LEVELS.entries()) {
+    const shortened = i > 0;
+    const note = shortened
+      ? `\n\n_This report was shortened to fit. ${link('The full report is in the workflow run', report.runUrl)}._\n`
+      : '';
+    const body = `${prefix}${renderMarkdown(report, limits)}${note}`;
+    if (body.length <= limit) return body;
+  }
+  const minimal = `${prefix}${headline(report)}\n\n${gatesSection(report)}\n\n${link('Full report in the workflow run', report.runUrl)}\n`;
+  return minimal.slice(0, limit);
+}
+
+export const renderSummary = (report: RunReport): string => renderWithin(report, SUMMARY_LIMIT);

@@ -1,0 +1,81 @@
+import * as core from '@actions/core';
+import { randomBytes } from 'node:crypto';
+import { docker, dockerOk } from '../docker.js';
+import type { SmokeResult } from '../results.js';
+import {
+  NS_PER_MS,
+  outcomeOf,
+  planSmoke,
+  type ImageConfig,
+  type Outcome,
+  type SmokeSettings
+} from './plan.js';
+import { describe } from './verdict.js';
+import { probeHttp, watchEvents } from './watch.js';
+
+export type { SmokeSettings } from './plan.js';
+
+/** Runs the built image and waits, without polling, for the verdict. Always removes the container. */
+export async function smokeTest(settings: SmokeSettings, image: string, label: string): Promise<SmokeResult> {
+  const inspect = await dockerOk(['image', 'inspect', '--format', '{{json .Config}}', image]);
+  const config = JSON.parse(inspect) as ImageConfig;
+  const name = `shipshape-smoke-${randomBytes(4).toString('hex')}`;
+  const plan = planSmoke(image, config, settings, name, label);
+  const id = (await dockerOk(plan.createArgs, { env: plan.env })).trim();
+  const timeoutMs = settings.healthTimeoutMs;
+  const stopHttp = new AbortController();
+  let stopEvents = (): void => undefined;
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    const sinceSec = Date.now() / 1000 - 1;
+    const deadline = Date.now() + timeoutMs;
+    const outcome = new Promise<Outcome>(resolve => {
+      stopEvents = watchEvents(id, sinceSec, deadline / 1000 + 5, event => {
+        const o = outcomeOf(event);
+        if (o) resolve(o);
+      });
+      timer = setTimeout(
+        () => resolve(plan.mode.kind === 'stability' ? { kind: 'stable' } : { kind: 'deadline' }),
+        plan.mode.kind === 'stability' ? plan.mode.windowMs : timeoutMs
+      );
+    });
+    const startedAt = Date.now();
+    await dockerOk(['start', id]);
+    let verdict: Outcome;
+    if (plan.mode.kind === 'http') {
+      const published = (await dockerOk(['port', id, `${plan.mode.port}/tcp`])).split('\n')[0].trim();
+      const url = `http://${published}${plan.mode.path}`;
+      verdict = await Promise.race([
+        outcome,
+        probeHttp(url, stopHttp.signal).then((): Outcome => ({ kind: 'healthy' }))
+      ]);
+    } else {
+      verdict = await outcome;
+    }
+    const decidedNs = BigInt(Date.now()) * 1_000_000n;
+    const elapsed = Date.now() - startedAt;
+    const latency =
+      'atNs' in verdict && verdict.atNs ? Number(decidedNs - BigInt(verdict.atNs)) / NS_PER_MS : undefined;
+    return await describe(verdict, plan.mode, id, elapsed, latency, timeoutMs);
+  } finally {
+    stopHttp.abort();
+    stopEvents();
+    if (timer) clearTimeout(timer);
+    await docker(['rm', '--force', '--volumes', id]);
+  }
+}
+
+/** Logs the verdict, with the evidence folded into a group. */
+export function logSmoke(result: SmokeResult): void {
+  if (result.passed) {
+    if (result.health === 'no-healthcheck') core.warning(`Smoke test: ${result.message}`);
+    else core.info(`Smoke test: ${result.message}`);
+    return;
+  }
+  core.error(`Smoke test failed: ${result.message}`);
+  if (result.evidence) {
+    core.startGroup('Smoke test evidence');
+    core.info(result.evidence);
+    core.endGroup();
+  }
+}
