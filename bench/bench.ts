@@ -7,6 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { format, resolveConfig } from 'prettier';
 import { lintDockerfile } from '../src/lint/checks.js';
+import { RegistryClient, type Manifest } from '../src/registry/client.js';
 import { smokeTest } from '../src/smoke/index.js';
 import { collect, prepareRun, type ActionRun } from '../test/helpers/action.js';
 import {
@@ -18,27 +19,30 @@ import {
   type Registry
 } from '../test/helpers/docker.js';
 import { scenario } from '../test/helpers/events.js';
+import { appCopy, changeApp, coldDaemon, type ColdDaemon } from './cold.js';
 import { compare, log, sh, stats, timed } from './measure.js';
 import { renderReadme, type Results } from './readme.js';
 
 const REPS = Number(process.env.BENCH_REPS ?? 3);
 const SCAN_DELAY_MS = 3000;
-const PATH = `/usr/bin:${process.env.PATH ?? ''}`;
+const PATH = process.env.PATH ?? '';
 const FLASK = path.join(ROOT, 'examples/flask');
 const TAGS = ['1.0.0', '1.0', '1', 'master', 'sha-6113728', 'latest'];
+const ENGINE_ROOT = process.env.SHIPSHAPE_ENGINE_ROOT ?? '/opt/shipshape/engine';
+type Store = 'classic' | 'containerd';
 const work = await mkdtemp(path.join(os.tmpdir(), 'shipshape-bench-'));
-const shell = (command: string): Promise<string> => sh(command, { PATH });
 
-/** Shipshape's main step on examples/flask, as the runner runs it. */
+/** Shipshape's main step, as the runner runs it: examples/flask at version 1.0.0 unless told otherwise. */
 async function shipshape(
   registry: Registry,
   repo: string,
-  inputs: Record<string, string>
+  inputs: Record<string, string>,
+  on: { context?: string; daemon?: ColdDaemon } = {}
 ): Promise<ActionRun> {
   const s = scenario('push-branch');
   const step = await prepareRun({
     inputs: {
-      context: 'examples/flask',
+      context: path.relative(ROOT, on.context ?? FLASK),
       images: `${registry.host}/${repo}`,
       'build-args': `BASE_IMAGE=${PYTHON_BASE}`,
       version: '1.0.0',
@@ -46,19 +50,20 @@ async function shipshape(
     },
     event: { name: s.name, payload: s.payload, ref: s.ref, sha: s.sha },
     env: {
-      PATH: `${STANDIN_BIN}:${PATH}`,
+      PATH: `${STANDIN_BIN}:${on.daemon?.path ?? PATH}`,
+      ...(on.daemon ? { DOCKER_HOST: on.daemon.host } : {}),
       SHIPSHAPE_TRIVY_CACHE_DIR: path.join(work, 'trivy-cache'),
       TRIVY_STANDIN_DELAY_MS: String(SCAN_DELAY_MS),
       TRIVY_STANDIN_FIXTURE: path.join(FIXTURES, 'alpine-310.json.golden')
     }
   });
   const code = await new Promise<number>(resolve =>
-    spawn(process.execPath, [step.entry], { env: step.env, cwd: step.cwd, stdio: 'ignore' }).on('close', c =>
+    spawn(step.node, [step.entry], { env: step.env, cwd: step.cwd, stdio: 'ignore' }).on('close', c =>
       resolve(c ?? 1)
     )
   );
   const result = await collect(step, { exitCode: code, stdout: '', stderr: '' });
-  if (code !== 0) throw new Error(`shipshape failed: ${JSON.stringify(result.outputs)}`);
+  if (code !== 0) throw new Error(`shipshape failed: ${JSON.stringify(result.outputs)}\n${result.summary}`);
   return result;
 }
 
@@ -86,31 +91,105 @@ async function pipelineRow(registry: Registry) {
   const theirs: number[] = [];
   for (let i = 0; i < REPS; i++) {
     ours.push(await timed(() => shipshape(registry, `p${i}/shipshape`, {})));
-    theirs.push(await timed(() => shell(tutorialScript(registry, `p${i}/tutorial`))));
+    theirs.push(await timed(() => sh(tutorialScript(registry, `p${i}/tutorial`))));
     log(`   run ${i + 1}: shipshape ${Math.round(ours[i])} ms, script ${Math.round(theirs[i])} ms`);
   }
   return compare(ours, theirs, 0.5);
 }
 
-/** Shipshape with scan and smoke test off vs `docker build && docker push` of the same 6 tags. */
-async function overheadRow(registry: Registry, prefix: string, noCache: boolean) {
-  const lean: number[] = [];
-  const bare: number[] = [];
-  for (let i = 0; i < REPS; i++) {
-    const inputs = { scan: 'false', 'smoke-test': 'false', ...(noCache ? { 'no-cache': 'true' } : {}) };
-    lean.push(await timed(() => shipshape(registry, `${prefix}${i}/shipshape`, inputs)));
-    const image = `${registry.host}/${prefix}${i}/bare`;
-    const build = `docker build -q ${noCache ? '--no-cache ' : ''}${TAGS.map(t => `-t ${image}:${t}`).join(' ')} --build-arg BASE_IMAGE=${PYTHON_BASE} ${FLASK} >/dev/null`;
-    const pushes = TAGS.map(t => `docker push -q ${image}:${t} >/dev/null`).join(' && ');
-    bare.push(await timed(() => shell(`${build} && ${pushes}`)));
+/**
+ * Docker's "test before push" recipe: build and --load, test (the same scan and health wait),
+ * then build again with --push.
+ */
+function recipeScript(image: string, context: string, base: string): string {
+  const build = `docker buildx build -q --build-arg BASE_IMAGE=${base}`;
+  return [
+    'set -e',
+    `${build} --load -t ${image}:test ${context} >/dev/null`,
+    `TRIVY_STANDIN_DELAY_MS=${SCAN_DELAY_MS} TRIVY_STANDIN_FIXTURE=${FIXTURES}/alpine-310.json.golden ${STANDIN_BIN}/trivy image --severity CRITICAL --exit-code 1 --format json --output /dev/null ${image}:test`,
+    `cid=$(docker run -d --health-interval=1s --health-start-interval=1s ${image}:test)`,
+    'for i in $(seq 1 120); do',
+    '  s=$(docker inspect -f "{{.State.Health.Status}}" $cid)',
+    '  [ "$s" = healthy ] && break',
+    '  [ "$s" = unhealthy ] && { docker rm -f $cid; exit 1; }',
+    '  sleep 0.2',
+    'done',
+    'docker rm -f $cid >/dev/null',
+    `${build} --push -t ${image}:master -t ${image}:sha-6113728 ${context} >/dev/null`
+  ].join('\n');
+}
+
+/** Runs one timed step on a fresh cold daemon, started before and removed after the timing. */
+async function onColdDaemon(store: Store, fn: (daemon: ColdDaemon) => Promise<unknown>): Promise<number> {
+  const daemon = await coldDaemon(store, ENGINE_ROOT);
+  try {
+    return await timed(() => fn(daemon));
+  } finally {
+    await daemon.stop();
   }
-  return compare(lean, bare, 1.1);
+}
+
+/**
+ * A hosted runner's run after a one-line app change: a cold daemon, a registry holding the
+ * previous run's push. Shipshape with its cache default, the same with cache: false, and the
+ * two-build recipe, each into its own repository seeded by its own previous run.
+ */
+async function coldRow(registry: Registry, store: Store, app: { name: string; dependencies: boolean }) {
+  const dir = await appCopy(ROOT, path.join(ROOT, `.build/bench-${store}-${app.name}`), app.dependencies);
+  const base = `${registry.host}/base/python:3`;
+  const repo = (variant: string) => `cold-${store}/${app.name}-${variant}`;
+  const builds: Record<string, number[]> = { cached: [], uncached: [] };
+  /** Shipshape on the cold daemon, keeping the build's own duration from its JSON report. */
+  const shipshapeCold = async (variant: string, inputs: Record<string, string>, daemon: ColdDaemon) => {
+    const run = await shipshape(
+      registry,
+      repo(variant),
+      { version: '', 'build-args': `BASE_IMAGE=${base}`, ...inputs },
+      { context: dir, daemon }
+    );
+    const report = JSON.parse(await readFile(run.outputs.report, 'utf8')) as {
+      build: { durationMs: number };
+    };
+    builds[variant].push(report.build.durationMs);
+  };
+  const variants: [string, (d: ColdDaemon) => Promise<unknown>][] = [
+    ['cached', d => shipshapeCold('cached', {}, d)],
+    ['uncached', d => shipshapeCold('uncached', { cache: 'false' }, d)],
+    [
+      'recipe',
+      d =>
+        sh(recipeScript(`${registry.host}/${repo('recipe')}`, dir, base), {
+          DOCKER_HOST: d.host,
+          PATH: d.path
+        })
+    ]
+  ];
+  for (const [, run] of variants) await onColdDaemon(store, run);
+  builds.cached = [];
+  builds.uncached = [];
+  const times: Record<string, number[]> = { cached: [], uncached: [], recipe: [] };
+  for (let i = 0; i < REPS; i++) {
+    await changeApp(dir, `change ${i + 1}`);
+    for (const [variant, run] of variants) times[variant].push(await onColdDaemon(store, run));
+    log(
+      `   ${store} ${app.name} run ${i + 1}: ${Object.entries(times)
+        .map(([v, t]) => `${v} ${Math.round(t[i])} ms`)
+        .join(', ')}`
+    );
+  }
+  return {
+    store,
+    app: app.name,
+    vsUncached: compare(times.cached, times.uncached, 0.5),
+    vsRecipe: compare(times.cached, times.recipe, 0.8),
+    build: { cached: stats(builds.cached), uncached: stats(builds.uncached) }
+  };
 }
 
 /** `node dist/index.js` to its first docker call (a docker that records the time and fails). */
 async function coldStartRow() {
   const stub = path.join(work, 'stub');
-  await shell(`mkdir -p ${stub}`);
+  await sh(`mkdir -p ${stub}`);
   await writeFile(
     path.join(stub, 'docker'),
     `#!/bin/sh\n[ -f ${stub}/first ] || date +%s%N > ${stub}/first\nexit 1\n`
@@ -127,10 +206,7 @@ async function coldStartRow() {
     });
     const wall0 = BigInt(Date.now()) * 1_000_000n;
     await new Promise(resolve =>
-      spawn(process.execPath, [step.entry], { env: step.env, cwd: step.cwd, stdio: 'ignore' }).on(
-        'close',
-        resolve
-      )
+      spawn(step.node, [step.entry], { env: step.env, cwd: step.cwd, stdio: 'ignore' }).on('close', resolve)
     );
     const first = BigInt((await readFile(path.join(stub, 'first'), 'utf8')).trim());
     starts.push(Number(first - wall0) / 1e6);
@@ -142,7 +218,7 @@ async function coldStartRow() {
 }
 
 async function healthRow() {
-  await shell(`docker build -q -t bench.local/flask --build-arg BASE_IMAGE=${PYTHON_BASE} ${FLASK}`);
+  await sh(`docker build -q -t bench.local/flask --build-arg BASE_IMAGE=${PYTHON_BASE} ${FLASK}`);
   const healthy: number[] = [];
   const latency: number[] = [];
   for (let i = 0; i < REPS; i++) {
@@ -156,7 +232,7 @@ async function healthRow() {
     latency.push(r.decisionLatencyMs ?? NaN);
   }
   const own = await timed(() =>
-    shell(
+    sh(
       [
         'cid=$(docker run -d bench.local/flask)',
         'for i in $(seq 1 120); do [ "$(docker inspect -f "{{.State.Health.Status}}" $cid)" = healthy ] && break; sleep 1; done',
@@ -189,7 +265,7 @@ async function reportsRow() {
   await writeFile(bigReport, JSON.stringify(base));
   const runs: { ms: number; rssMB: number; commentChars: number }[] = [];
   for (let i = 0; i < REPS; i++) {
-    const out = await shell(`node ${path.join(ROOT, '.build/bench/report-worker.js')} ${bigReport}`);
+    const out = await sh(`node ${path.join(ROOT, '.build/bench/report-worker.js')} ${bigReport}`);
     runs.push(JSON.parse(out.trim().split('\n').pop() ?? '{}') as (typeof runs)[number]);
   }
   return {
@@ -207,18 +283,18 @@ async function pushRow() {
   try {
     await shipshape(fresh, 'uploads/app', { scan: 'false', 'smoke-test': 'false' });
     const lines = fresh.log().split('\n');
-    const manifest = (await (
-      await fetch(`http://${fresh.host}/v2/uploads/app/manifests/1.0.0`, {
-        headers: { accept: 'application/vnd.docker.distribution.manifest.v2+json' }
-      })
-    ).json()) as { layers: unknown[] };
+    const manifest = (await new RegistryClient(
+      { registry: fresh.host, repository: 'uploads/app' },
+      undefined
+    ).manifest('1.0.0')) as Manifest;
+    const body = JSON.parse(manifest.bytes.toString()) as { config: unknown; layers: unknown[] };
     return {
       tags: 6,
-      layers: manifest.layers.length,
+      blobs: body.layers.length + 1,
       blobUploads: lines.filter(l => /"PUT \/v2\/uploads\/app\/blobs\/uploads\/[^"]*digest=/.test(l)).length,
       crossRepoMounts: lines.filter(l => /"POST \/v2\/uploads\/app\/blobs\/uploads\/\?[^"]*mount=/.test(l))
         .length,
-      note: 'a registry of its own, so nothing can be mounted; blob uploads include the image config blob'
+      note: 'a registry of its own, so nothing can be mounted; the blobs are the layers and the image config'
     };
   } finally {
     await fresh.stop();
@@ -242,24 +318,41 @@ function lintRow() {
   return { lines: 2000, ms: stats(runs), target: 50 };
 }
 
+/** How long the bench app's dependency layer takes to build here, from BuildKit's own timing. */
+async function dependencyStepMs(): Promise<number> {
+  const dir = await appCopy(ROOT, path.join(work, 'deps'), true);
+  const log = await sh(
+    `docker buildx build --no-cache --progress=plain --build-arg BASE_IMAGE=${PYTHON_BASE} ${dir}`
+  );
+  const id = /^#(\d+) \[\d+\/\d+\] RUN pip install/m.exec(log)?.[1];
+  return Number(new RegExp(`^#${id} DONE ([\\d.]+)s`, 'm').exec(log)?.[1] ?? NaN) * 1000;
+}
+
 const machine = {
   cpus: os.cpus().length,
   node: process.version,
-  docker: (await shell('docker version --format "{{.Server.Version}}"')).trim()
+  bundleNode: (await sh(`${process.env.SHIPSHAPE_ACTION_NODE ?? process.execPath} --version`)).trim(),
+  docker: (await sh('docker version --format "{{.Server.Version}}"')).trim(),
+  buildx: /\s(v?\d+\.\d+\.\d+)/.exec(await sh('docker buildx version'))?.[1] ?? ''
 };
 const registry = await startRegistry();
 let results: Results;
 try {
   log('warm-up: build cache and the registry hold examples/flask');
   await shipshape(registry, 'warm/app', { scan: 'false', 'smoke-test': 'false' });
-  await shell(
-    tutorialScript(registry, 'warm/tutorial').replace(/^cid=[\s\S]*rm -f \$cid >\/dev\/null$/m, '')
-  );
+  await sh(tutorialScript(registry, 'warm/tutorial').replace(/^cid=[\s\S]*rm -f \$cid >\/dev\/null$/m, ''));
   log(`1. pipeline vs the tutorial script (${REPS} runs each)`);
   const pipeline = await pipelineRow(registry);
-  log('2. overhead: scan and smoke test off vs docker build && docker push');
-  const overhead = await overheadRow(registry, 'o', false);
-  const overheadUncached = await overheadRow(registry, 'c', true);
+  log('2. cold runner after a one-line change: cache default vs cache: false vs the two-build recipe');
+  await sh(
+    `docker tag ${PYTHON_BASE} ${registry.host}/base/python:3 && docker push -q ${registry.host}/base/python:3`
+  );
+  const bench = { name: 'bench-app', dependencies: true };
+  const cold = [
+    await coldRow(registry, 'classic', bench),
+    await coldRow(registry, 'containerd', bench),
+    await coldRow(registry, 'classic', { name: 'flask', dependencies: false })
+  ];
   log('3. cold start: node dist/index.js to its first docker call; bundle size');
   const coldStart = await coldStartRow();
   log('4. health detection: examples/flask (HEALTHCHECK --interval=30s)');
@@ -274,9 +367,9 @@ try {
     machine,
     scanDelayMs: SCAN_DELAY_MS,
     reps: REPS,
+    dependencyStepMs: await dependencyStepMs(),
     pipeline,
-    overhead,
-    overheadUncached,
+    cold,
     coldStart,
     health,
     reports,

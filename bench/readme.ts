@@ -1,13 +1,22 @@
 // bench/README.md from one run's results.
 import type { Comparison, Stats } from './measure.js';
 
+export interface ColdRow {
+  store: string;
+  app: string;
+  vsUncached: Comparison;
+  vsRecipe: Comparison;
+  /** The build stage's own duration in those runs (from Shipshape's JSON report). */
+  build: { cached: Stats; uncached: Stats };
+}
+
 export interface Results {
-  machine: { cpus: number; node: string; docker: string };
+  machine: { cpus: number; node: string; bundleNode: string; docker: string; buildx: string };
   scanDelayMs: number;
   reps: number;
+  dependencyStepMs: number;
   pipeline: Comparison;
-  overhead: Comparison;
-  overheadUncached: Comparison;
+  cold: ColdRow[];
   coldStart: { toFirstDockerCallMs: Stats; target: number; distBytes: number; distTarget: number };
   health: {
     shipshapeTimeToHealthyMs: Stats;
@@ -22,69 +31,89 @@ export interface Results {
     commentChars: number;
     targets: { ms: number; rssMB: number };
   };
-  push: { tags: number; layers: number; blobUploads: number; crossRepoMounts: number; note: string };
+  push: { tags: number; blobs: number; blobUploads: number; crossRepoMounts: number; note: string };
   lint: { lines: number; ms: Stats; target: number };
 }
 
 const ok = (pass: boolean): string => (pass ? '✅' : '❌');
 const ms = (s: Stats): string => `${s.median} ms (±${s.spread})`;
-const ratioRow = (n: string, what: string, c: Comparison, target: string): string =>
-  `| ${n} | ${what} | ${ms(c.shipshape)} | ${ms(c.other)} | ${c.ratio}× | ${target} | ${ok(c.ratio <= c.target)} |`;
+const ratioRow = (n: string, what: string, c: Comparison, other: string): string =>
+  `| ${n} | ${what} | ${ms(c.shipshape)} | ${ms(c.other)} ${other} | ${c.ratio}× | ≤ ${c.target}× | ${ok(c.ratio <= c.target)} |`;
+
+function coldRows(c: ColdRow): string[] {
+  const where = `cold runner, ${c.store} store, ${c.app}`;
+  return [
+    ratioRow('2', `${where}: Shipshape, cache default`, c.vsUncached, '(`cache: false`)'),
+    ratioRow('2', `${where}: Shipshape, cache default`, c.vsRecipe, '(two-build recipe)')
+  ];
+}
+
+/** Says, for each missed target, what bounds it; empty when every target is met. */
+function misses(r: Results): string[] {
+  const out: string[] = [];
+  for (const c of r.cold) {
+    const missed = [c.vsUncached, c.vsRecipe].filter(x => x.ratio > x.target);
+    if (missed.length === 0) continue;
+    const seconds = (n: number): string => `${Math.round(n / 100) / 10} s`;
+    out.push(
+      `- **Row 2, ${c.store} store, ${c.app}** (${missed.map(m => `${m.ratio}× against ≤ ${m.target}×`).join(', ')}): ` +
+        `the build itself went from ${seconds(c.build.uncached.median)} without the cache to ${seconds(c.build.cached.median)} with it. ` +
+        'What is left is what every variant pays on a cold runner: a cache hit still has to pull the cached layers ' +
+        'and the base image into the empty daemon (on this 2-core machine, unpacking them is most of the cached build), ' +
+        'then the scan, the smoke test and the push. ' +
+        (c.app === 'flask'
+          ? 'Offline, examples/flask has almost nothing above its base (the base already holds Flask, curl and tini, so pip and apt do nothing): the cache has a second to save.'
+          : `The cache saves the steps above the base image, here mostly the dependency layer (${seconds(r.dependencyStepMs)} to build); the ratio falls as that layer grows, as it does with a real download.`)
+    );
+  }
+  if (r.coldStart.toFirstDockerCallMs.median > r.coldStart.target)
+    out.push('- **Row 3**: Node starting on this machine is most of it; see the spread.');
+  return out;
+}
 
 export function renderReadme(r: Results): string {
   const rows = [
-    ratioRow(
-      '1',
-      `pipeline on examples/flask: build, scan (${r.scanDelayMs} ms), smoke test, push 6 tags`,
-      r.pipeline,
-      '≤ 0.5×'
-    ),
-    ratioRow(
-      '2',
-      'overhead: scan and smoke test off vs `docker build && docker push` ×6',
-      r.overhead,
-      '≤ 1.10×'
-    ),
-    ratioRow(
-      '2',
-      'the same without build cache (`no-cache`: every step runs)',
-      r.overheadUncached,
-      '≤ 1.10×'
-    ),
+    `| 1 | pipeline on examples/flask, warm: build, scan (${r.scanDelayMs} ms), smoke test, push 6 tags | ${ms(r.pipeline.shipshape)} | ${ms(r.pipeline.other)} (tutorial script) | ${r.pipeline.ratio}× | ≤ 0.5× | ${ok(r.pipeline.ratio <= r.pipeline.target)} |`,
+    ...r.cold.flatMap(coldRows),
     `| 3 | cold start: \`node dist/index.js\` to its first docker call | ${ms(r.coldStart.toFirstDockerCallMs)} | | | ≤ 150 ms | ${ok(r.coldStart.toFirstDockerCallMs.median <= r.coldStart.target)} |`,
     `| 3 | bundle size of \`dist/\` | ${(r.coldStart.distBytes / 1048576).toFixed(2)} MB | | | ≤ 2 MB | ${ok(r.coldStart.distBytes <= r.coldStart.distTarget)} |`,
     `| 4 | examples/flask healthy (its HEALTHCHECK says \`--interval=30s\`) | ${ms(r.health.shipshapeTimeToHealthyMs)} | ${r.health.ownIntervalWaitMs} ms waiting on its own interval | | ≤ 5 s | ${ok(r.health.shipshapeTimeToHealthyMs.median <= r.health.targets.timeToHealthyMs)} |`,
     `| 4 | decision after the daemon's \`health_status\` event | ${ms(r.health.decisionAfterEventMs)} | | | ≤ 100 ms | ${ok(r.health.decisionAfterEventMs.median <= r.health.targets.decisionAfterEventMs)} |`,
     `| 5 | 10,000 findings parsed, gated and rendered | ${r.reports.ms.median} ms, RSS ${r.reports.rssMB} MB | | | ≤ 1 s, ≤ 300 MB | ${ok(r.reports.ms.median <= r.reports.targets.ms && r.reports.rssMB <= r.reports.targets.rssMB)} |`,
-    `| 6 | push of 6 tags: blob uploads | ${r.push.blobUploads} uploads (+${r.push.crossRepoMounts} mounts) for ${r.push.layers} layers + 1 config | 6 × that if re-uploaded | | = layers | ${ok(r.push.blobUploads + r.push.crossRepoMounts <= r.push.layers + 1)} |`,
+    `| 6 | push of 6 tags: blob uploads | ${r.push.blobUploads} uploads (+${r.push.crossRepoMounts} mounts) for ${r.push.blobs} blobs | 6 × that if re-uploaded | | one per blob | ${ok(r.push.blobUploads + r.push.crossRepoMounts <= r.push.blobs)} |`,
     `| — | lint of a 2,000-line Dockerfile | ${ms(r.lint.ms)} | | | < 50 ms | ${ok(r.lint.ms.median < r.lint.target)} |`
   ];
+  const missed = misses(r);
   return `# Benchmarks
 
-\`npm run bench\` measures Shipshape against the steps a tutorial reader runs by hand, side by
-side in one run on one machine (${r.machine.cpus} cores, Node ${r.machine.node}, Docker ${r.machine.docker}),
+\`npm run bench\` measures Shipshape against what people run instead, side by side in one run on
+one machine (${r.machine.cpus} cores, Node ${r.machine.node}; the bundle on Node ${r.machine.bundleNode}),
 talking only to 127.0.0.1: a local Distribution registry, and the Trivy stand-in answering after
-a fixed ${r.scanDelayMs} ms (Trivy itself cannot run here). Warm caches: the build cache and the
-registry already hold examples/flask before the timed runs (a warm-up run does that), as on a
-runner with a cached builder. Each timing is the median of ${r.reps} runs (spread = max − min).
-Regenerate with \`npm run bench\` (\`BENCH_REPS=5\` for more runs). Raw figures: [results.json](results.json).
+a fixed ${r.scanDelayMs} ms (Trivy itself cannot run here). Every row runs on Docker
+${r.machine.docker} with buildx ${r.machine.buildx}: rows 1 and 3–6 on the classic image store
+with a warm build cache (a warm-up run fills it); the row-2 runs each on a daemon of their own
+started empty (no images, no build cache), as a GitHub-hosted runner starts, on the store the row
+names. Each timing is the median of ${r.reps} runs (spread = max − min). Regenerate with
+\`npm run bench\` (\`BENCH_REPS=5\` for more runs). Raw figures: [results.json](results.json).
 
-| # | what | Shipshape | by hand | ratio | target | |
+| # | what | Shipshape | the other way | ratio | target | |
 | --- | --- | --- | --- | --- | --- | --- |
 ${rows.join('\n')}
 
-Where a target is missed, what bounds it:
+**Row 2** is a hosted runner's run after a one-line change to the app: the registry holds the
+previous run's push, the daemon holds nothing, and the base image comes from the registry. Three
+ways into three repositories, each seeded by its own previous run: Shipshape with its cache
+default (it reads the cache its previous push left), the same with \`cache: false\`, and Docker's
+"test before push" recipe (\`docker buildx build --load\`, the same Trivy scan and health wait, then
+\`docker buildx build --push\`). \`bench-app\` is examples/flask with a dependency layer (see \`DEPENDENCY_WORK\` in [cold.ts](cold.ts)) that does real work offline (${Math.round(r.dependencyStepMs / 100) / 10} s
+here: 60 MB of Python packages copied and byte-compiled, as pip does after its download), standing
+in for the pip or apt install of a real service, which cannot be downloaded here. \`flask\` is
+examples/flask itself.
 
-- **Row 2 (fully cached build)**: the by-hand baseline is only ${r.overhead.other.median} ms (a no-op
-  build and six pushes of layers the registry already has). Shipshape's fixed cost on top — Node
-  starting (≈ 90 ms here for an empty script), the builder probe (\`docker version\`, \`docker buildx
-  version\`), the image size, the Dockerfile lint, the registry's tag list for release safety and
-  a \`HEAD\` of every pushed tag to confirm its digest — is a few hundred milliseconds and does not
-  shrink with the build. With a build that does work (the uncached row) it is within the target.
-
+${missed.length > 0 ? `Where a target is missed, what bounds it:\n\n${missed.join('\n')}\n` : 'Every target is met.\n'}
 Why Shipshape is faster on row 1: the scan and the smoke test run side by side, and the smoke
 test probes the image's HEALTHCHECK every second instead of waiting on its 30 s interval. Row 6
-counts \`PUT …/blobs/uploads/…?digest=\` lines in the registry's access log; the extra tags
-upload nothing.
+counts \`PUT …/blobs/uploads/…?digest=\` lines in the registry's access log against the blobs the
+pushed image holds; the extra tags upload nothing.
 `;
 }

@@ -18,7 +18,8 @@ const report: RunReport = {
     tags: ['ghcr.io/acme/app:1.0.0'],
     labels: [],
     warnings: [],
-    kinds: {}
+    kinds: {},
+    cache: { import: [] }
   },
   dryRun: false,
   dockerfile: 'Dockerfile',

@@ -5,15 +5,15 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { copyFile, mkdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { collect, prepareRun } from '../test/helpers/action.js';
+import { collect, prepareRun, type PreparedRun } from '../test/helpers/action.js';
 import { FIXTURES, PYTHON_BASE, ROOT, STANDIN_BIN, startRegistry } from '../test/helpers/docker.js';
 import { scenario } from '../test/helpers/events.js';
 import { startFakeGitHub } from '../test/helpers/fake-github.js';
 
 /** Runs a step without blocking this process: the fake GitHub API answers from here. */
-const runStep = (entry: string, options: { env: NodeJS.ProcessEnv; cwd: string }): Promise<number> =>
+const runStep = (step: PreparedRun, env: NodeJS.ProcessEnv): Promise<number> =>
   new Promise(resolve =>
-    spawn(process.execPath, [entry], { ...options, stdio: ['ignore', 'inherit', 'inherit'] }).on(
+    spawn(step.node, [step.entry], { env, cwd: step.cwd, stdio: ['ignore', 'inherit', 'inherit'] }).on(
       'close',
       code => resolve(code ?? 1)
     )
@@ -26,7 +26,7 @@ await mkdir(out, { recursive: true });
 const say = (text: string): void => console.log(`\n\x1b[1m▶ ${text}\x1b[0m`);
 const hasTrivy = spawnSync('sh', ['-c', 'command -v trivy'], { encoding: 'utf8' }).status === 0;
 const env: Record<string, string> = {
-  PATH: `/usr/bin:${process.env.PATH ?? ''}`,
+  PATH: process.env.PATH ?? '',
   GITHUB_JOB: 'image',
   SHIPSHAPE_TRIVY_CACHE_DIR: path.join(out, 'trivy-cache')
 };
@@ -69,12 +69,12 @@ try {
   });
 
   say('node dist/index.js   (pull request #2 of Codertocat/Hello-World, examples/flask)');
-  const status = await runStep(step.entry, { env: step.env, cwd: step.cwd });
+  const status = await runStep(step, step.env);
   const result = await collect(step, { exitCode: status, stdout: '', stderr: '' });
 
   say('node dist/index.js   (post step: cleanup)');
   const state = Object.fromEntries(Object.entries(result.state).map(([k, v]) => [`STATE_${k}`, v]));
-  await runStep(step.entry, { env: { ...step.env, ...state }, cwd: step.cwd });
+  await runStep(step, { ...step.env, ...state });
 
   const comment = github.comments.at(-1);
   await writeFile(path.join(out, 'summary.md'), result.summary);

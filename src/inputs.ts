@@ -1,6 +1,8 @@
 import * as core from '@actions/core';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
+import { splitCsv } from './csv.js';
+import type { CacheSpec, ProvenanceMode } from './results.js';
 import { SEVERITIES, toSeverity, type Severity, type Threshold } from './severity.js';
 
 /** The Trivy release Shipshape installs unless `trivy-version` says otherwise. */
@@ -24,6 +26,10 @@ export interface Inputs {
   platforms: string[];
   labels: Record<string, string>;
   noCache: boolean;
+  cache: boolean;
+  cacheFrom: CacheSpec[];
+  cacheTo: CacheSpec[];
+  provenance: ProvenanceMode;
   push: 'auto' | 'true' | 'false';
   registry: string;
   username: string;
@@ -130,6 +136,43 @@ export function keyValues(read: InputReader, input: string): Record<string, stri
   return out;
 }
 
+const CACHE_TYPES: CacheSpec['type'][] = ['registry', 'local', 'inline', 'gha', 's3', 'azblob'];
+
+/** One cache entry as docker/build-push-action reads it: `user/app:cache` or `type=…,key=value,…`. */
+export function parseCacheSpec(line: string, input: 'cache-from' | 'cache-to'): CacheSpec {
+  const fail = (why: string): Error => new Error(`input "${input}": "${line}" ${why}`);
+  if (!line.includes('=')) return { type: 'registry', attrs: { ref: line } };
+  const attrs: Record<string, string> = {};
+  for (const field of splitCsv(line)) {
+    const eq = field.indexOf('=');
+    if (eq <= 0) throw fail(`has a field "${field}" that is not key=value`);
+    attrs[field.slice(0, eq).trim().toLowerCase()] = field.slice(eq + 1).trim();
+  }
+  const type = (attrs.type ?? (attrs.ref ? 'registry' : '')) as CacheSpec['type'];
+  delete attrs.type;
+  if (!CACHE_TYPES.includes(type)) throw fail(`needs type= one of ${CACHE_TYPES.join(', ')}`);
+  if (type === 'registry' && !attrs.ref) throw fail('needs ref= (the cache image)');
+  const dir = input === 'cache-from' ? 'src' : 'dest';
+  if (type === 'local' && !attrs[dir]) throw fail(`needs ${dir}= (a directory)`);
+  if (attrs.mode !== undefined && !['min', 'max'].includes(attrs.mode))
+    throw fail('has mode= other than min or max');
+  return { type, attrs };
+}
+
+function provenance(read: InputReader): ProvenanceMode {
+  const value = read('provenance').trim().toLowerCase();
+  const modes: Record<string, ProvenanceMode> = {
+    '': 'auto',
+    false: 'false',
+    true: 'min',
+    'mode=min': 'min',
+    'mode=max': 'max'
+  };
+  const mode = modes[value];
+  if (!mode) throw new Error(`input "provenance" must be false, true, mode=min or mode=max; got "${value}"`);
+  return mode;
+}
+
 function port(read: InputReader): number | undefined {
   const value = read('smoke-port').trim();
   if (!value) return undefined;
@@ -163,6 +206,10 @@ export function getInputs(read: InputReader = actionInput, env = process.env): I
     platforms: list(read('platforms')),
     labels: keyValues(read, 'labels'),
     noCache: bool(read, 'no-cache', false),
+    cache: bool(read, 'cache', true),
+    cacheFrom: lines(read('cache-from')).map(l => parseCacheSpec(l, 'cache-from')),
+    cacheTo: lines(read('cache-to')).map(l => parseCacheSpec(l, 'cache-to')),
+    provenance: provenance(read),
     push: oneOf(read, 'push', ['auto', 'true', 'false'], 'auto'),
     registry: read('registry').trim(),
     username: read('username').trim(),

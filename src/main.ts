@@ -6,52 +6,45 @@ import { decideGates } from './gate.js';
 import { getInputs, type Inputs } from './inputs.js';
 import { setPlanOutputs, setReportOutputs, setResultOutputs } from './outputs.js';
 import { makePlan, pushPolicy } from './plan/index.js';
-import type { RunReport } from './results.js';
+import type { BuildResult, RunReport } from './results.js';
 import { startRun, type RunContext } from './state.js';
 
 // Each stage is loaded when the run reaches it: a run that does not push or report should
 // not pay to parse the registry, tool-cache and GitHub client code.
 
-/** Scan and smoke test, side by side on the one local image; both always finish. */
-async function scanAndSmoke(inputs: Inputs, report: RunReport, run: RunContext, imageId: string) {
+/** Scan and smoke test, side by side on the one built image; both always finish. */
+async function scanAndSmoke(inputs: Inputs, report: RunReport, run: RunContext, build: BuildResult) {
   const scan = async () => {
     if (!inputs.scan) return undefined;
-    const result = await (
-      await import('./scan/index.js')
-    ).scanStage(inputs, report.plan.tags[0], run.outputDir);
+    const { scanStage } = await import('./scan/index.js');
+    const result = await scanStage(inputs, build, report.plan.tags[0], run.outputDir);
     core.info(`Scan: ${result.detail}`);
     return result;
   };
-  const smoke = async () => {
-    if (!inputs.smokeTest) return undefined;
-    const { logSmoke, smokeTest } = await import('./smoke/index.js');
-    const result = await smokeTest(inputs, imageId, run.label);
-    logSmoke(result);
-    return result;
-  };
+  const smoke = async () => (await import('./smoke/index.js')).smokeStage(inputs, build, run.label);
   const [scanned, smoked] = await Promise.allSettled([scan(), smoke()]);
   if (scanned.status === 'rejected') throw scanned.reason;
   if (smoked.status === 'rejected') throw smoked.reason;
   report.scan = scanned.value;
-  report.smoke = smoked.value ?? {
-    health: 'skipped',
-    passed: true,
-    mode: 'skipped',
-    message: 'smoke-test: false'
-  };
+  report.smoke = smoked.value;
 }
 
-/** build → scan ‖ smoke → gate → push, recording everything in the report. */
+/** login → build → scan ‖ smoke → gate → push, recording everything in the report. */
 async function ship(inputs: Inputs, report: RunReport, run: RunContext): Promise<void> {
-  const { plan } = report;
+  const { plan, pushPolicy: policy } = report;
   if (plan.tags.length === 0) throw new Error(plan.warnings.join('; '));
-  report.build = await (await import('./build/index.js')).buildImage(inputs, plan);
-  await scanAndSmoke(inputs, report, run, report.build.imageId);
+  if (inputs.username) {
+    const { login, loginRegistry } = await import('./push/login.js');
+    // Every docker call from here on (the build's cache import, the push) uses this login.
+    process.env.DOCKER_CONFIG = await login(loginRegistry(inputs, plan), inputs.username, inputs.password);
+  }
+  const { buildImage } = await import('./build/index.js');
+  const build = (report.build = await buildImage(inputs, plan, policy?.push === true, run.outputDir));
+  await scanAndSmoke(inputs, report, run, build);
   report.gates = decideGates(report.lint, report.scan, report.smoke);
   if (!report.gates.passed) return;
-  if (!report.pushPolicy?.push) return core.info(`Not pushing: ${report.pushPolicy?.reason ?? 'no policy'}`);
-  const { pushStage } = await import('./push/index.js');
-  report.push = await pushStage(inputs, plan, report.build.imageId, report.pushPolicy);
+  if (!policy?.push) return core.info(`Not pushing: ${policy?.reason ?? 'no policy'}`);
+  report.push = await (await import('./push/index.js')).pushStage(inputs, plan, build, policy);
 }
 
 async function publish(inputs: Inputs, event: GitHubEvent, report: RunReport, run: RunContext) {

@@ -4,6 +4,15 @@
  */
 import type { Counts, Severity } from './severity.js';
 
+/** One `cache-from`/`cache-to` entry in docker/build-push-action's grammar. */
+export interface CacheSpec {
+  type: 'registry' | 'local' | 'inline' | 'gha' | 's3' | 'azblob';
+  attrs: Record<string, string>;
+}
+
+/** `provenance`: attach SLSA provenance (`min`/`max`), never (`false`), or where the builder can (`auto`). */
+export type ProvenanceMode = 'auto' | 'false' | 'min' | 'max';
+
 export type TagKind = 'schedule' | 'semver' | 'edge' | 'branch' | 'tag' | 'pr' | 'raw' | 'sha' | 'latest';
 
 /** plan: what to build and how to name it. */
@@ -17,6 +26,11 @@ export interface Plan {
   labels: string[];
   warnings: string[];
   kinds: Record<string, TagKind>;
+  /**
+   * Build cache scopes, tag-safe: the one this run's cache is saved under (its branch or PR),
+   * and the ones it reads from, nearest first (its own, the PR's base, the default branch).
+   */
+  cache: { export?: string; import: string[] };
 }
 
 /** plan: whether this run pushes. */
@@ -54,11 +68,56 @@ export interface Builder {
   kind: BuilderKind;
   client: string;
   server: string;
+  /** buildx's driver for the current builder: `docker`, `docker-container`, `remote`, `kubernetes`. */
+  driver?: string;
+  buildx?: string;
+  /** The daemon's image store: `containerd` holds indexes and attestations, `classic` does not. */
+  store: 'classic' | 'containerd';
+  /** The platform the runner runs natively, e.g. `linux/amd64`. */
+  native: string;
 }
 
-/** build: the one local image every tag points at. */
+/** A registry cache written to a local directory during the build, uploaded once the gates pass. */
+export interface CacheUpload {
+  dir: string;
+  ref: string;
+}
+
+/** What the build cache did for this run. */
+export interface BuildCache {
+  /** Dockerfile steps run or reused (FROM lines excluded), and how many were reused. */
+  steps: number;
+  cached: number;
+  imported: string[];
+  missing: { ref: string; reason: string }[];
+  /** Where this run's cache goes: inline in the image, or registry caches uploaded after the gates. */
+  exports: string[];
+  uploads: CacheUpload[];
+}
+
+/** build: the one image every tag points at, as it was built. */
 export interface BuildResult {
+  /** The local image id: the config digest on the classic store, the manifest or index digest on containerd. */
   imageId: string;
+  /**
+   * The manifest or index digest that will be pushed, known before the push where the store or
+   * layout holds one (containerd store, OCI layout); the classic store makes it only when pushing.
+   */
+  digest?: string;
+  platforms: string[];
+  /**
+   * Each platform's image manifest digest, where the store or layout knows them (not the classic
+   * store): the image itself, whatever attestations (with their build times) sit beside it.
+   */
+  manifests?: string[];
+  /** The OCI layout holding the image, when the builder wrote one instead of loading it. */
+  layout?: string;
+  /** Whether the runner's own platform was built, so the image can run here. */
+  runnable: boolean;
+  /** Provenance attached to the image, and why none was when it was not. */
+  provenance?: 'min' | 'max';
+  notes: string[];
+  cache?: BuildCache;
   sizeBytes?: number;
   builder: Builder;
   durationMs: number;
@@ -88,6 +147,8 @@ export interface Finding {
   layer: string;
   /** The Dockerfile line of that layer, when it could be mapped. */
   source?: LayerSource;
+  /** For a multi-platform image: the platforms whose image has it. */
+  platforms?: string[];
   /** At or above `fail-on`: this finding fails the scan gate. */
   blocking: boolean;
 }
@@ -164,6 +225,8 @@ export interface PushResult {
   tags: string[];
   unchanged: string[];
   withheld: WithheldTag[];
+  /** Registry caches saved for the next run. */
+  cacheSaved?: string[];
   durationMs: number;
 }
 

@@ -107,7 +107,7 @@ describe('on-demand loading holds in the bundle', () => {
   // A string each kind of code carries: the registry client's tag list, the tool cache's
   // directory variable, Octokit's user agent, the Actions cache service's URL variable.
   const MARKERS = {
-    registry: '/tags/list',
+    registry: 'tags/list?n=1000',
     'tool-cache': 'RUNNER_TOOL_CACHE',
     'GitHub client': 'octokit-core.js',
     'actions cache': 'ACTIONS_CACHE_URL'

@@ -1,4 +1,4 @@
-import { splitCsv } from './rules.js';
+import { splitCsv } from '../csv.js';
 
 // Docker's reference grammar (distribution/reference): an optional registry host[:port],
 // then lowercase path components separated by `/`.

@@ -3,7 +3,7 @@ import type { Plan } from '../results.js';
 import { parseImages } from './images.js';
 import { mergeLabels, ociLabels } from './labels.js';
 import { DEFAULT_TAG_RULES, parseRules } from './rules.js';
-import { computeVersion, tagsFor, type LatestMode } from './tags.js';
+import { branchOf, computeVersion, sanitizeTag, tagsFor, type LatestMode } from './tags.js';
 
 export { pushPolicy } from './policy.js';
 
@@ -14,6 +14,17 @@ export interface PlanSettings {
   latest: LatestMode;
   version: string;
   labels: Record<string, string>;
+}
+
+/** Where this run's build cache goes and where earlier runs' cache is read from (pure). */
+export function cacheScopes(event: GitHubEvent): Plan['cache'] {
+  const pr = event.payload.pull_request;
+  const branch = branchOf(event.ref);
+  const own = pr ? `pr-${pr.number}` : branch ? sanitizeTag(branch) : undefined;
+  const nearest = [own, pr?.base.ref, event.payload.repository?.default_branch]
+    .filter((s): s is string => Boolean(s))
+    .map(sanitizeTag);
+  return { export: own, import: [...new Set(nearest)] };
 }
 
 /** Pure: what to build and how to name it, from the inputs and the triggering event. */
@@ -40,7 +51,11 @@ export function makePlan(inputs: PlanSettings, event: GitHubEvent, now: Date): P
   if (tagNames.length === 0) {
     warnings.push(`no tag rule produced a tag for event "${event.eventName}" on ref "${event.ref}"`);
   }
-  const labels = mergeLabels(ociLabels(event, version.main ?? '', now), inputs.labels);
+  // The commit's time when the event has it (as SOURCE_DATE_EPOCH does): a re-run builds the same image.
+  const labels = mergeLabels(
+    ociLabels(event, version.main ?? '', commitTime ? new Date(commitTime) : now),
+    inputs.labels
+  );
   return {
     version: version.main ?? '',
     images,
@@ -48,6 +63,7 @@ export function makePlan(inputs: PlanSettings, event: GitHubEvent, now: Date): P
     tags: images.flatMap(image => tagNames.map(tag => `${image}:${tag}`)),
     labels,
     warnings,
-    kinds: version.kinds
+    kinds: version.kinds,
+    cache: cacheScopes(event)
   };
 }

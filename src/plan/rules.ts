@@ -1,3 +1,5 @@
+import { splitCsv } from '../csv.js';
+
 /**
  * Parser for the `tags` input: docker/metadata-action's rule grammar, one rule per line,
  * comma-separated `key=value` attributes (double quotes protect commas).
@@ -32,29 +34,6 @@ const ALLOWED: Record<RuleType, string[]> = {
   sha: ['format']
 };
 const COMMON = ['type', 'enable', 'priority', 'prefix', 'suffix'];
-
-export function splitCsv(line: string): string[] {
-  const fields: string[] = [];
-  let field = '';
-  let quoted = false;
-  for (let i = 0; i < line.length; i++) {
-    const c = line[i];
-    if (quoted) {
-      if (c === '"' && line[i + 1] === '"') {
-        field += '"';
-        i++;
-      } else if (c === '"') quoted = false;
-      else field += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ',') {
-      fields.push(field);
-      field = '';
-    } else field += c;
-  }
-  if (quoted) throw new Error('unterminated double quote');
-  fields.push(field);
-  return fields.map(f => f.trim()).filter(f => f.length > 0);
-}
 
 function isRuleType(value: string): value is RuleType {
   return Object.prototype.hasOwnProperty.call(DEFAULT_PRIORITY, value);

@@ -1,62 +1,22 @@
 import * as core from '@actions/core';
-import { docker } from '../docker.js';
-import { lastLines } from '../process.js';
-import {
-  credentialsFromDockerConfig,
-  parseImageName,
-  RegistryClient,
-  type Credentials
-} from '../registry.js';
-import type { Plan, PushPolicy, PushResult } from '../results.js';
-import { retry } from '../retry.js';
-import { login } from './login.js';
-import { decideRelease } from './release.js';
+import { topDescriptor, type Descriptor } from '../oci-layout.js';
+import { RegistryClient } from '../registry/client.js';
+import { credentialsFromDockerConfig, type Credentials } from '../registry/credentials.js';
+import { pushLayout } from '../registry/layout.js';
+import { parseImageName, splitTag } from '../registry/reference.js';
+import type { BuildResult, CacheUpload, Plan, PushPolicy, PushResult } from '../results.js';
+import { dockerPush } from './docker-push.js';
+import { loginRegistry, type LoginSettings } from './login.js';
+import { decideRelease, type ReleaseDecision } from './release.js';
 
-export { login } from './login.js';
-
-const DENIED = /unauthorized|denied|authentication required|forbidden|\b40[13]\b/i;
-const PUSH_ATTEMPTS = 4;
-
-/** A failed `docker push`; `denied` ones are not retried. */
-class PushFailure extends Error {
-  constructor(
-    readonly last: string,
-    readonly denied: boolean
-  ) {
-    super(last);
-  }
-}
-
-async function pushWithRetry(reference: string, env: Record<string, string>): Promise<string> {
-  const once = async (): Promise<string> => {
-    const result = await docker(['push', reference], { env });
-    const output = `${result.stdout}\n${result.stderr}`;
-    if (result.exitCode !== 0) throw new PushFailure(lastLines(output, 1), DENIED.test(output));
-    const digest = /digest: (sha256:[0-9a-f]{64})/.exec(output)?.[1];
-    if (!digest) throw new Error(`docker push ${reference} reported no digest`);
-    return digest;
-  };
-  try {
-    return await retry(once, {
-      attempts: PUSH_ATTEMPTS,
-      retryable: error => error instanceof PushFailure && !error.denied,
-      onRetry: (error, delay) =>
-        core.info(`push of ${reference} failed (${(error as Error).message}); retrying in ${delay} ms`)
-    });
-  } catch (error) {
-    if (!(error instanceof PushFailure)) throw error;
-    if (error.denied) {
-      throw new Error(
-        `push of ${reference} was refused: ${error.last}. Check the registry credentials; for GHCR the workflow needs \`permissions: packages: write\`.`
-      );
-    }
-    throw new Error(`push of ${reference} failed after ${PUSH_ATTEMPTS} attempts: ${error.last}`);
-  }
-}
+/** The built image as the push needs it. */
+export type BuiltImage = Pick<BuildResult, 'imageId' | 'digest' | 'layout' | 'manifests'> & {
+  cache?: { uploads: CacheUpload[] };
+};
 
 export interface PushRequest {
   plan: Plan;
-  imageId: string;
+  build: BuiltImage;
   policy: PushPolicy;
   overwriteReleaseTags: boolean;
   /** Docker config dir with this run's login, if any. */
@@ -64,25 +24,102 @@ export interface PushRequest {
   login?: { registry: string } & Credentials;
 }
 
+async function clientFor(image: string, req: PushRequest): Promise<RegistryClient> {
+  const ref = parseImageName(image);
+  const credentials =
+    req.login && req.login.registry === ref.registry
+      ? req.login
+      : await credentialsFromDockerConfig(ref.registry, req.dockerConfig);
+  return new RegistryClient(ref, credentials);
+}
+
+/**
+ * Whether a tag already holds this very image. Like with like: each platform's image manifest
+ * where the build knows them (an index's attestations carry build times, so the index digest
+ * differs between identical builds); the config digest (= local image id) on the classic store.
+ */
+async function holdsImage(client: RegistryClient, tag: string, build: BuiltImage): Promise<boolean> {
+  if (!build.manifests) return (await client.configDigest(tag)) === build.imageId;
+  const stored = await client.manifest(tag);
+  if (!stored) return false;
+  const body = JSON.parse(stored.bytes.toString()) as { manifests?: Descriptor[] };
+  const images = body.manifests
+    ? body.manifests
+        .filter(m => m.annotations?.['vnd.docker.reference.type'] !== 'attestation-manifest')
+        .map(m => m.digest)
+    : [stored.digest];
+  return images.length === build.manifests.length && images.every(d => build.manifests?.includes(d));
+}
+
+/** Pushes the tags of one image name and returns the one digest they all resolve to. */
+async function pushTags(
+  image: string,
+  client: RegistryClient,
+  tags: string[],
+  req: PushRequest
+): Promise<string> {
+  const { build } = req;
+  let digest: string;
+  if (build.layout) {
+    digest = await pushLayout(client, build.layout, await topDescriptor(build.layout), tags);
+  } else {
+    const env: Record<string, string> = req.dockerConfig ? { DOCKER_CONFIG: req.dockerConfig } : {};
+    // The first push uploads the layers; the other tags only add manifests, so they go together.
+    const [first, ...rest] = tags;
+    digest = await dockerPush(`${image}:${first}`, env);
+    const others = await Promise.all(rest.map(tag => dockerPush(`${image}:${tag}`, env)));
+    others.forEach((pushed, i) => {
+      if (pushed !== digest)
+        throw new Error(`${image}:${rest[i]} pushed as ${pushed}, but ${image}:${first} as ${digest}`);
+    });
+  }
+  if (build.digest && digest !== build.digest) {
+    throw new Error(
+      `${image} was pushed as ${digest}, but the image that passed the gates is ${build.digest}`
+    );
+  }
+  if (!build.digest && (await client.configDigest(digest)) !== build.imageId) {
+    throw new Error(`${image}@${digest} does not hold the image that passed the gates (${build.imageId})`);
+  }
+  // Confirm from the registry itself that every tag resolves to the one manifest.
+  const seen = await Promise.all(tags.map(tag => client.digest(tag)));
+  seen.forEach((d, i) => {
+    if (d !== digest)
+      throw new Error(
+        `${image}:${tags[i]} resolves to ${d ?? 'nothing'} in the registry, expected ${digest}`
+      );
+  });
+  return digest;
+}
+
+/** Uploads the build cache written during the build; a failure only warns. */
+async function uploadCache(uploads: CacheUpload[], req: PushRequest): Promise<string[]> {
+  const done: string[] = [];
+  for (const upload of uploads) {
+    try {
+      const { image, tag } = splitTag(upload.ref);
+      await pushLayout(await clientFor(image, req), upload.dir, await topDescriptor(upload.dir), [tag]);
+      done.push(upload.ref);
+    } catch (error) {
+      core.warning(`Build cache not saved to ${upload.ref}: ${(error as Error).message}`);
+    }
+  }
+  return done;
+}
+
 /** Decides the tags per image (release safety), pushes them, and checks every tag's digest. */
 export async function pushImages(req: PushRequest): Promise<PushResult> {
   const started = Date.now();
-  const env: Record<string, string> = req.dockerConfig ? { DOCKER_CONFIG: req.dockerConfig } : {};
   const allowed = req.plan.tagNames.filter(
     t => !req.policy.kinds || req.policy.kinds.includes(req.plan.kinds[t])
   );
-  const plans = await Promise.all(
+  const plans: { image: string; client: RegistryClient; decision: ReleaseDecision }[] = await Promise.all(
     req.plan.images.map(async image => {
-      const ref = parseImageName(image);
-      const credentials =
-        req.login && req.login.registry === ref.registry
-          ? req.login
-          : await credentialsFromDockerConfig(ref.registry, req.dockerConfig);
-      const client = new RegistryClient(ref, credentials);
+      const client = await clientFor(image, req);
       const registryTags = await client.tags();
       const sameImage: Record<string, boolean> = {};
       for (const tag of allowed.filter(t => registryTags.includes(t) && req.plan.kinds[t] === 'semver')) {
-        sameImage[tag] = (await client.configDigest(tag)) === req.imageId;
+        sameImage[tag] = await holdsImage(client, tag, req.build);
       }
       const decision = decideRelease({
         version: req.plan.version,
@@ -110,60 +147,32 @@ export async function pushImages(req: PushRequest): Promise<PushResult> {
     result.withheld.push(...decision.withheld.map(w => ({ tag: `${image}:${w.tag}`, reason: w.reason })));
     result.unchanged.push(...decision.unchanged.map(t => `${image}:${t}`));
     if (decision.push.length === 0) continue;
-    // The first push uploads the layers; the other tags only add manifests, so they go together.
-    const [first, ...rest] = decision.push;
-    const digest = await pushWithRetry(`${image}:${first}`, env);
-    const others = await Promise.all(rest.map(tag => pushWithRetry(`${image}:${tag}`, env)));
-    others.forEach((pushed, i) => {
-      if (pushed !== digest)
-        throw new Error(`${image}:${rest[i]} pushed as ${pushed}, but ${image}:${first} as ${digest}`);
-    });
+    result.digests[image] = await pushTags(image, client, decision.push, req);
     result.tags.push(...decision.push.map(tag => `${image}:${tag}`));
-    // Confirm from the registry itself that every tag resolves to the one manifest.
-    const seen = await Promise.all(decision.push.map(tag => client.digest(tag)));
-    seen.forEach((d, i) => {
-      if (d !== digest)
-        throw new Error(
-          `${image}:${decision.push[i]} resolves to ${d ?? 'nothing'} in the registry, expected ${digest}`
-        );
-    });
-    result.digests[image] = digest;
   }
   result.pushed = result.tags.length > 0;
+  result.cacheSaved = await uploadCache(req.build.cache?.uploads ?? [], req);
   result.durationMs = Date.now() - started;
   return result;
 }
 
 /** The inputs the push reads (named as in Inputs). */
-export interface PushSettings {
-  registry: string;
-  username: string;
-  password: string;
+export interface PushSettings extends LoginSettings {
   overwriteReleaseTags: boolean;
 }
 
-/** Logs in when credentials are given, then pushes the gated image under the plan's tags. */
+/** Pushes the gated image under the plan's tags, with this run's login when there is one. */
 export async function pushStage(
   settings: PushSettings,
   plan: Plan,
-  imageId: string,
+  build: BuiltImage,
   policy: PushPolicy
 ): Promise<PushResult> {
-  let dockerConfig: string | undefined;
-  let credentials: PushRequest['login'];
-  if (settings.username) {
-    const registry = settings.registry || parseImageName(plan.images[0]).registry;
-    dockerConfig = await login(registry, settings.username, settings.password);
-    credentials = { registry, username: settings.username, password: settings.password };
-  }
+  const registry = loginRegistry(settings, plan);
+  const login = settings.username
+    ? { registry, username: settings.username, password: settings.password }
+    : undefined;
   return core.group('Push', () =>
-    pushImages({
-      plan,
-      imageId,
-      policy,
-      overwriteReleaseTags: settings.overwriteReleaseTags,
-      dockerConfig,
-      login: credentials
-    })
+    pushImages({ plan, build, policy, overwriteReleaseTags: settings.overwriteReleaseTags, login })
   );
 }

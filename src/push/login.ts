@@ -1,21 +1,38 @@
 import * as core from '@actions/core';
-import { copyFile, mkdtemp } from 'node:fs/promises';
+import { copyFile, mkdtemp, readdir, symlink } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { docker } from '../docker.js';
 import { lastLines } from '../process.js';
+import { parseImageName } from '../registry/reference.js';
+import type { Plan } from '../results.js';
 import { saveDockerConfig } from '../state.js';
 
+/** The inputs login reads (named as in Inputs). */
+export interface LoginSettings {
+  registry: string;
+  username: string;
+  password: string;
+}
+
+/** The registry `username`/`password` are for: `registry`, or the first image's. */
+export const loginRegistry = (settings: LoginSettings, plan: Pick<Plan, 'images'>): string =>
+  settings.registry || parseImageName(plan.images[0]).registry;
+
 /**
- * Logs in with the password on stdin into a Docker config dir of this run only, starting
- * from the credentials already configured (e.g. by docker/login-action).
+ * Logs in with the password on stdin into a Docker config dir of this run only, starting from
+ * the credentials already configured (e.g. by docker/login-action). Everything else in the
+ * original config dir (CLI plugins, buildx builders, contexts) stays reachable through links.
  */
 export async function login(registry: string, username: string, password: string): Promise<string> {
   core.setSecret(password);
   const dir = await mkdtemp(path.join(process.env.RUNNER_TEMP || os.tmpdir(), 'shipshape-docker-config-'));
   saveDockerConfig(dir);
-  const existing = path.join(process.env.DOCKER_CONFIG || path.join(os.homedir(), '.docker'), 'config.json');
-  await copyFile(existing, path.join(dir, 'config.json')).catch(() => undefined);
+  const original = process.env.DOCKER_CONFIG || path.join(os.homedir(), '.docker');
+  for (const entry of await readdir(original).catch(() => [])) {
+    if (entry === 'config.json') await copyFile(path.join(original, entry), path.join(dir, entry));
+    else await symlink(path.join(original, entry), path.join(dir, entry));
+  }
   const args = ['--config', dir, 'login', '--username', username, '--password-stdin'];
   if (registry !== 'docker.io') args.push(registry);
   const result = await docker(args, { input: Buffer.from(password) });

@@ -1,4 +1,13 @@
-import type { Finding, LintResult, RunReport, ScanResult, SmokeResult } from '../results.js';
+import type {
+  Builder,
+  BuildResult,
+  Finding,
+  LintResult,
+  PushResult,
+  RunReport,
+  ScanResult,
+  SmokeResult
+} from '../results.js';
 import { MOST_SEVERE_FIRST, rank } from '../severity.js';
 import { code, codeBlock, details, table, text } from './markdown.js';
 
@@ -69,13 +78,40 @@ function overview(report: RunReport): string {
   rows.push(['Version', report.plan.version ? code(report.plan.version) : '_none_']);
   const digests = Object.entries(report.push?.digests ?? {});
   for (const [image, digest] of digests) rows.push(['Digest', `${code(image)}<br>${code(digest)}`]);
-  if (report.build) {
-    rows.push(['Image ID', code(report.build.imageId)]);
-    if (report.build.sizeBytes !== undefined) rows.push(['Size', formatBytes(report.build.sizeBytes)]);
-    rows.push(['Builder', text(report.build.builder.kind)]);
-  }
+  if (report.build) rows.push(...buildRows(report.build, report.push));
   const [first, ...rest] = rows;
   return table(first, rest);
+}
+
+function builderName(builder: Builder): string {
+  if (builder.kind === 'classic') return 'the classic builder';
+  if (builder.kind === 'buildkit') return 'BuildKit built into the Docker CLI';
+  return `buildx ${builder.buildx ?? ''}, ${builder.driver ?? 'docker'} driver, ${builder.store} image store`;
+}
+
+/** What was built, on what, and what the build cache and attestations did. */
+function buildRows(build: BuildResult, push: PushResult | undefined): string[][] {
+  const rows = [['Image ID', code(build.imageId)]];
+  if (build.sizeBytes !== undefined) rows.push(['Size', formatBytes(build.sizeBytes)]);
+  rows.push(['Builder', text(`${builderName(build.builder)} (Docker ${build.builder.server})`)]);
+  rows.push(['Platforms', build.platforms.map(code).join(', ')]);
+  const cache = build.cache;
+  if (cache) {
+    const from = cache.imported.length > 0 ? ` from ${cache.imported.map(code).join(', ')}` : '';
+    const saved = push?.cacheSaved?.length
+      ? `; saved to ${push.cacheSaved.map(code).join(', ')}`
+      : cache.uploads.length > 0
+        ? '; not saved: nothing was pushed'
+        : cache.exports.includes('type=inline')
+          ? '; inline in the image'
+          : '';
+    rows.push(['Build cache', `${cache.cached} of ${cache.steps} steps cached${from}${saved}`]);
+  }
+  rows.push([
+    'Attestations',
+    build.provenance ? `provenance (mode=${build.provenance})` : text(build.notes.join('; ') || 'none')
+  ]);
+  return rows;
 }
 
 function gatesSection(report: RunReport): string {

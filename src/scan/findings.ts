@@ -2,7 +2,7 @@ import type { Finding, HistoryEntry, ScanReport } from '../results.js';
 import { atOrAbove, countBySeverity, toSeverity, type Severity, type Threshold } from '../severity.js';
 
 /** A finding as Trivy reported it, before it is located and judged. */
-export type TrivyFinding = Omit<Finding, 'blocking' | 'source'>;
+export type TrivyFinding = Omit<Finding, 'blocking' | 'source' | 'platforms'>;
 export type ParsedReport = Omit<ScanReport, 'findings'> & { findings: TrivyFinding[] };
 
 interface TrivyVulnerability {
@@ -108,4 +108,21 @@ export function scanGate(report: ParsedReport, failOn: Threshold): { failed: boo
   return blocking > 0
     ? { failed: true, detail: `${blocking} finding(s) at or above ${failOn}` }
     : { failed: false, detail: `${total} finding(s), none at or above ${failOn}` };
+}
+
+/** One finding per vulnerability and package across platforms, each naming the platforms that have it. */
+export function mergePlatforms<F extends TrivyFinding>(
+  perPlatform: { platform: string; findings: F[] }[]
+): (F & { platforms?: string[] })[] {
+  if (perPlatform.length === 1) return perPlatform[0].findings;
+  const byKey = new Map<string, F & { platforms: string[] }>();
+  for (const { platform, findings } of perPlatform) {
+    for (const f of findings) {
+      const key = [f.id, f.pkg, f.installed, f.targets.join('\u0000')].join('\u0000');
+      const seen = byKey.get(key);
+      if (seen) seen.platforms.push(platform);
+      else byKey.set(key, { ...f, platforms: [platform] });
+    }
+  }
+  return [...byKey.values()];
 }

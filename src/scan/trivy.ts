@@ -3,6 +3,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { lastLines, runProcess, type ProcessResult } from '../process.js';
 import { retry } from '../retry.js';
+import type { ScanSource } from './targets.js';
 
 const RATE_LIMITED = /TOOMANYREQUESTS|429 Too Many Requests|\b429\b/i;
 const ATTEMPTS = 3;
@@ -63,7 +64,9 @@ export async function updateDb(bin: string, cacheDir: string, repositories: stri
 }
 
 export interface TrivyScanOptions {
-  image: string;
+  source: ScanSource;
+  /** For a multi-platform image: which platform to read. */
+  platform?: string;
   output: string;
   cacheDir: string;
   ignoreUnfixed: boolean;
@@ -71,13 +74,13 @@ export interface TrivyScanOptions {
   timeoutMs: number;
 }
 
-/** The `trivy image` arguments for the one scan Shipshape runs (pure). */
+/** The `trivy image` arguments for one scan of the built image (pure). */
 export function scanArgs(o: TrivyScanOptions): string[] {
+  // The image is local and unpushed: never let Trivy fetch it from a registry instead.
+  const source = 'image' in o.source ? ['--image-src', 'docker'] : [];
   const args = [
     'image',
-    // The image is local and unpushed: never let Trivy fetch it from a registry instead.
-    '--image-src',
-    'docker',
+    ...source,
     '--scanners',
     'vuln',
     '--format',
@@ -93,9 +96,11 @@ export function scanArgs(o: TrivyScanOptions): string[] {
     `${Math.ceil(o.timeoutMs / 1000)}s`,
     '--quiet'
   ];
+  if (o.platform) args.push('--platform', o.platform);
   if (o.ignoreUnfixed) args.push('--ignore-unfixed');
   if (o.ignoreFile) args.push('--ignorefile', o.ignoreFile);
-  args.push(o.image);
+  if ('image' in o.source) args.push(o.source.image);
+  else args.push('--input', 'archive' in o.source ? o.source.archive : o.source.layout);
   return args;
 }
 

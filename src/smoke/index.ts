@@ -1,7 +1,7 @@
 import * as core from '@actions/core';
 import { randomBytes } from 'node:crypto';
 import { docker, dockerOk } from '../docker.js';
-import type { SmokeResult } from '../results.js';
+import type { BuildResult, SmokeResult } from '../results.js';
 import {
   NS_PER_MS,
   outcomeOf,
@@ -15,12 +15,43 @@ import { probeHttp, watchEvents } from './watch.js';
 
 export type { SmokeSettings } from './plan.js';
 
+const skipped = (message: string): SmokeResult => ({
+  health: 'skipped',
+  passed: true,
+  mode: 'skipped',
+  message
+});
+
+/** The smoke test of the built image, unless it is off or the image cannot run on this runner. */
+export async function smokeStage(
+  settings: SmokeSettings & { smokeTest: boolean },
+  build: Pick<BuildResult, 'imageId' | 'runnable' | 'platforms' | 'builder'>,
+  label: string
+): Promise<SmokeResult> {
+  if (!settings.smokeTest) return skipped('smoke-test: false');
+  if (!build.runnable) {
+    const result = skipped(
+      `none of the platforms built (${build.platforms.join(', ')}) runs on this runner (${build.builder.native})`
+    );
+    core.warning(`Smoke test skipped: ${result.message}`);
+    return result;
+  }
+  const result = await smokeTest(settings, build.imageId, label);
+  logSmoke(result);
+  return result;
+}
+
 /** Runs the built image and waits, without polling, for the verdict. Always removes the container. */
 export async function smokeTest(settings: SmokeSettings, image: string, label: string): Promise<SmokeResult> {
-  const inspect = await dockerOk(['image', 'inspect', '--format', '{{json .Config}}', image]);
+  const [inspect, api] = await Promise.all([
+    dockerOk(['image', 'inspect', '--format', '{{json .Config}}', image]),
+    dockerOk(['version', '--format', '{{.Server.APIVersion}}'])
+  ]);
   const config = JSON.parse(inspect) as ImageConfig;
   const name = `shipshape-smoke-${randomBytes(4).toString('hex')}`;
-  const plan = planSmoke(image, config, settings, name, label);
+  const [major, minor] = api.trim().split('.').map(Number);
+  const daemon = { startInterval: major > 1 || (major === 1 && minor >= 44) };
+  const plan = planSmoke(image, config, settings, name, label, daemon);
   const id = (await dockerOk(plan.createArgs, { env: plan.env })).trim();
   const timeoutMs = settings.healthTimeoutMs;
   const stopHttp = new AbortController();

@@ -45,6 +45,19 @@ const HEALTH_CMD_START_PERIOD_MS = 5000;
 
 const durationFlag = (ms: number): string => `${Math.max(1, Math.round(ms))}ms`;
 
+/** What the daemon supports that the smoke test uses. */
+export interface DaemonFeatures {
+  /** `--health-start-interval` (API 1.44, Docker 25): probes inside the start period are paced by it, 5 s by default. */
+  startInterval: boolean;
+}
+
+/** Probe flags for once a second, inside the start period too where the daemon paces that apart. */
+const probeEverySecond = (daemon: DaemonFeatures): string[] => [
+  '--health-interval',
+  durationFlag(PROBE_INTERVAL_MS),
+  ...(daemon.startInterval ? ['--health-start-interval', durationFlag(PROBE_INTERVAL_MS)] : [])
+];
+
 /**
  * Decides how to tell that the image works, and the `docker create` flags for it (pure).
  * An image's own HEALTHCHECK keeps its command, start period and retries but is probed every
@@ -55,7 +68,8 @@ export function planSmoke(
   config: ImageConfig,
   options: SmokeSettings,
   name: string,
-  label: string
+  label: string,
+  daemon: DaemonFeatures
 ): SmokePlan {
   const args = ['create', '--name', name, '--label', `${RUN_LABEL}=${label}`];
   const env: Record<string, string> = { ...options.smokeEnv };
@@ -74,14 +88,14 @@ export function planSmoke(
   let mode: SmokeMode;
   if (own) {
     const test = own[0] === 'CMD-SHELL' ? (own[1] ?? '') : JSON.stringify(own.slice(1));
-    args.push('--health-interval', durationFlag(PROBE_INTERVAL_MS));
+    args.push(...probeEverySecond(daemon));
     args.push('--health-retries', String(hc?.Retries || DEFAULT_RETRIES));
     if (hc?.StartPeriod) args.push('--health-start-period', durationFlag(hc.StartPeriod / NS_PER_MS));
     if (hc?.Timeout) args.push('--health-timeout', durationFlag(hc.Timeout / NS_PER_MS));
     mode = { kind: 'healthcheck', test };
   } else if (options.healthCmd) {
     args.push('--health-cmd', options.healthCmd);
-    args.push('--health-interval', durationFlag(PROBE_INTERVAL_MS));
+    args.push(...probeEverySecond(daemon));
     args.push('--health-retries', String(DEFAULT_RETRIES));
     args.push('--health-start-period', durationFlag(HEALTH_CMD_START_PERIOD_MS));
     mode = { kind: 'health-cmd', test: options.healthCmd };

@@ -40,9 +40,9 @@ test('main step killed mid smoke test: the post step removes its container', asy
       'health-timeout': '120s'
     },
     event: { name: s.name, payload: s.payload, ref: s.ref, sha: s.sha },
-    env: { PATH: `/usr/bin:${process.env.PATH ?? ''}` }
+    env: {}
   });
-  const main = spawn(process.execPath, [prepared.entry], {
+  const main = spawn(prepared.node, [prepared.entry], {
     env: prepared.env,
     cwd: prepared.cwd,
     stdio: 'ignore'

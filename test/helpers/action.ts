@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { ROOT } from './docker.js';
+import { FIXTURES, ROOT, STANDIN_BIN } from './docker.js';
 
 export interface ActionRun {
   exitCode: number;
@@ -43,7 +43,12 @@ export interface RunOptions {
   dir?: string;
 }
 
+/** The Node that runs the bundle: action.yml's node24 when provisioned, else this one. */
+export const ACTION_NODE = process.env.SHIPSHAPE_ACTION_NODE || process.execPath;
+
 export interface PreparedRun {
+  /** The Node binary to run `entry` with. */
+  node: string;
   dir: string;
   env: NodeJS.ProcessEnv;
   entry: string;
@@ -91,7 +96,7 @@ export async function prepareRun(options: RunOptions): Promise<PreparedRun> {
     ...options.env
   };
   const entry = path.join(ROOT, options.entry ?? 'dist/index.js');
-  return { dir, env, entry, cwd: options.workspace ?? ROOT, files };
+  return { node: ACTION_NODE, dir, env, entry, cwd: options.workspace ?? ROOT, files };
 }
 
 export interface StepResult {
@@ -116,11 +121,21 @@ export async function runAction(options: RunOptions): Promise<ActionRun> {
   const run = await prepareRun(options);
   const result = await new Promise<StepResult>(resolve => {
     execFile(
-      process.execPath,
+      run.node,
       [run.entry],
       { env: run.env, cwd: run.cwd, maxBuffer: 64 * 1024 * 1024 },
       (error, stdout, stderr) => resolve({ exitCode: error ? Number(error.code ?? 1) : 0, stdout, stderr })
     );
   });
   return collect(run, result);
+}
+
+/** The runner environment of the e2e suites: the Trivy stand-in first on PATH, short retries. */
+export function standInEnv(work: string, fixture = 'alpine-310.json.golden'): Record<string, string> {
+  return {
+    PATH: `${STANDIN_BIN}:${process.env.PATH ?? ''}`,
+    SHIPSHAPE_TRIVY_CACHE_DIR: path.join(work, 'trivy-cache'),
+    SHIPSHAPE_RETRY_BASE_MS: '200',
+    TRIVY_STANDIN_FIXTURE: path.join(FIXTURES, fixture)
+  };
 }

@@ -155,7 +155,7 @@ export async function removeImages(reference: string): Promise<void> {
 export async function buildTestImage(tag: string, dockerfile: string): Promise<string> {
   return new Promise((resolve, reject) => {
     const child = spawn('docker', ['build', '-q', '-t', tag, '-'], {
-      env: { ...process.env, PATH: `/usr/bin:${process.env.PATH ?? ''}`, DOCKER_BUILDKIT: '1' },
+      env: process.env,
       stdio: ['pipe', 'pipe', 'pipe']
     });
     let out = '';
@@ -205,4 +205,11 @@ export async function serveFiles(files: Map<string, Buffer>): Promise<FileServer
     hits,
     close: () => new Promise(resolve => server.close(() => resolve()))
   };
+}
+
+/** The image store of the engine the tests run on (DOCKER_HOST). */
+export async function engineStore(): Promise<'classic' | 'containerd'> {
+  return (await docker(['info', '--format', '{{json .DriverStatus}}'])).includes('io.containerd.snapshotter')
+    ? 'containerd'
+    : 'classic';
 }

@@ -8,6 +8,7 @@ import { parseTrivyReport, scanGate } from '../../src/scan/findings.js';
 import { locateFindings } from '../../src/scan/layers.js';
 import { atOrAbove } from '../../src/severity.js';
 import { FIXTURES } from './docker.js';
+import { builder } from './dockerfiles.js';
 import { eventOf, scenario } from './events.js';
 
 export const FIXTURE_DOCKERFILE = [
@@ -52,7 +53,18 @@ export function fixtureReport(
     build: {
       imageId: 'sha256:7ab8e3c5a1d9d3b4f7c2e1a0b9c8d7e6f5a4b3c2d1e0f9a8b7c6d5e4f3a2b1c0',
       sizeBytes: 5_571_234,
-      builder: { kind: 'buildx', client: '28.2.2', server: '28.2.2' },
+      builder: builder(),
+      platforms: ['linux/amd64'],
+      runnable: true,
+      notes: ['no provenance: the classic image store with the docker driver cannot hold attestations'],
+      cache: {
+        steps: 3,
+        cached: 2,
+        imported: ['ghcr.io/codertocat/hello-world:master'],
+        missing: [],
+        exports: ['type=inline'],
+        uploads: []
+      },
       durationMs: 4200
     },
     lint,

@@ -77,7 +77,7 @@ describe('default rules on real GitHub event payloads', () => {
     });
     expect(p.labels).toEqual([
       'com.example.team=ships',
-      'org.opencontainers.image.created=2026-11-22T10:11:12.000Z',
+      'org.opencontainers.image.created=2019-05-15T15:20:41.000Z',
       'org.opencontainers.image.description=',
       'org.opencontainers.image.licenses=MIT',
       'org.opencontainers.image.revision=6113728f27ae82c7b1a177c8d03f9e96e0adf246',

@@ -7,7 +7,7 @@ import { parseDockerfile } from '../../src/dockerfile.js';
 import type { HistoryEntry } from '../../src/results.js';
 import { parseTrivyReport } from '../../src/scan/findings.js';
 import { keywordOf, locateFindings, mapLayers } from '../../src/scan/layers.js';
-import { BUSYBOX, FIXTURES, buildTestImage, docker, ensureDocker, removeImages } from '../helpers/docker.js';
+import { BUSYBOX, FIXTURES, buildTestImage, ensureDocker, removeImages } from '../helpers/docker.js';
 
 describe('history entries name their instruction', () => {
   test.each([
@@ -73,11 +73,14 @@ describe('layer → Dockerfile line, on an image built here', () => {
   beforeAll(async () => {
     await ensureDocker();
     await buildTestImage(TAG, DOCKERFILE);
-    const id = (await docker(['image', 'inspect', '--format', '{{.Id}}', TAG])).replace('sha256:', '');
-    // The image config as Trivy reads it: rootfs diff IDs and history, from `docker save`.
-    const { stdout } = await promisify(execFile)('sh', ['-c', `docker save ${TAG} | tar -xO ${id}.json`], {
-      maxBuffer: 1 << 26
-    });
+    // The image config as Trivy reads it: rootfs diff IDs and history, from `docker save`
+    // (whose manifest.json names the config file in the old and the OCI archive layout alike).
+    const archive = `docker save ${TAG} | tar -xO`;
+    const { stdout } = await promisify(execFile)(
+      'sh',
+      ['-c', `${archive} "$(${archive} manifest.json | sed 's/.*"Config":"\\([^"]*\\)".*/\\1/')"`],
+      { maxBuffer: 1 << 26 }
+    );
     const config = JSON.parse(stdout) as { rootfs: { diff_ids: string[] }; history: HistoryEntry[] };
     diffIds = config.rootfs.diff_ids;
     history = config.history;

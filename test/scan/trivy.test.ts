@@ -33,7 +33,7 @@ afterEach(async () => {
 });
 
 const scanOptions = () => ({
-  image: 'shipshape.local/app:1.0.0',
+  source: { image: 'shipshape.local/app:1.0.0' },
   output: path.join(dir, 'trivy.json'),
   cacheDir: path.join(dir, 'cache'),
   ignoreUnfixed: false,

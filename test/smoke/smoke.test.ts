@@ -146,11 +146,7 @@ describe('smoke test with a real daemon', () => {
         `${PREFIX}/flask`,
         `${ROOT}/examples/flask`
       ],
-      {
-        ...process.env,
-        PATH: `/usr/bin:${process.env.PATH ?? ''}`,
-        DOCKER_BUILDKIT: '1'
-      }
+      process.env
     );
     const result = await run('flask');
     expect(result).toMatchObject({ health: 'healthy', passed: true, mode: 'healthcheck' });

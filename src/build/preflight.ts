@@ -1,0 +1,51 @@
+import type { Builder, ProvenanceMode } from '../results.js';
+import type { Capabilities } from './builder.js';
+
+const WAYS_OUT =
+  'Either turn on the containerd image store (docker/setup-docker-action with daemon-config ' +
+  '{"features":{"containerd-snapshotter":true}}), or build with a docker-container builder ' +
+  '(docker/setup-buildx-action).';
+
+export interface Preflight {
+  /** The `--provenance` value to pass, if any. */
+  provenance?: 'min' | 'max' | 'false';
+  notes: string[];
+}
+
+/**
+ * Refuses, before anything is built, what this builder cannot do; decides the provenance to
+ * attach (pure). `provenance: auto` attaches mode=min where the builder can hold attestations.
+ */
+export function preflight(
+  settings: { platforms: string[]; provenance: ProvenanceMode },
+  builder: Builder,
+  caps: Capabilities
+): Preflight {
+  const { platforms } = settings;
+  if (platforms.length > 0 && builder.kind !== 'buildx') {
+    throw new Error(
+      `input "platforms" needs docker buildx, which this runner's Docker CLI ${builder.client} lacks`
+    );
+  }
+  const store = `${builder.store} image store with the ${builder.driver ?? 'docker'} driver`;
+  if (platforms.length > 1 && !caps.multiPlatform) {
+    throw new Error(
+      `input "platforms" (${platforms.join(', ')}) needs a builder that can hold a multi-platform image, ` +
+        `and this runner's Docker uses the ${store}, which cannot. ${WAYS_OUT}`
+    );
+  }
+  const asked = settings.provenance === 'min' || settings.provenance === 'max';
+  if (asked && !caps.attestations) {
+    throw new Error(
+      `input "provenance" (mode=${settings.provenance}) needs a builder that can attach attestations, ` +
+        `and this runner's Docker uses the ${store}, which cannot. ${WAYS_OUT}`
+    );
+  }
+  if (builder.kind !== 'buildx') return { notes: ['no provenance: attestations need docker buildx'] };
+  if (settings.provenance === 'false')
+    return { provenance: 'false', notes: ['no provenance: provenance is false'] };
+  if (asked) return { provenance: settings.provenance as 'min' | 'max', notes: [] };
+  return caps.attestations
+    ? { provenance: 'min', notes: [] }
+    : { provenance: 'false', notes: [`no provenance: the ${store} cannot hold attestations`] };
+}

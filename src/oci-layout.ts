@@ -1,0 +1,69 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+
+/** Reading an OCI image layout on disk (image-spec image-layout.md). */
+
+export interface Descriptor {
+  mediaType: string;
+  digest: string;
+  size: number;
+  platform?: { os: string; architecture: string; variant?: string };
+  annotations?: Record<string, string>;
+}
+
+interface Index {
+  manifests: Descriptor[];
+}
+interface ImageManifest {
+  config: Descriptor;
+  layers: Descriptor[];
+}
+
+export const INDEX_TYPES = [
+  'application/vnd.oci.image.index.v1+json',
+  'application/vnd.docker.distribution.manifest.list.v2+json'
+];
+export const isIndex = (d: Descriptor): boolean => INDEX_TYPES.includes(d.mediaType);
+
+export const blobPath = (dir: string, digest: string): string =>
+  path.join(dir, 'blobs', ...digest.split(':'));
+
+export async function readBlob(dir: string, digest: string): Promise<Buffer> {
+  return readFile(blobPath(dir, digest));
+}
+
+/** The image the layout holds: the first entry of its index.json. */
+export async function topDescriptor(dir: string): Promise<Descriptor> {
+  const index = JSON.parse(await readFile(path.join(dir, 'index.json'), 'utf8')) as Index;
+  const top = index.manifests[0];
+  if (!top) throw new Error(`the OCI layout ${dir} holds no image`);
+  return top;
+}
+
+/** What a manifest or index points at: an index's manifests, a manifest's config and layers. */
+export async function children(dir: string, descriptor: Descriptor): Promise<Descriptor[]> {
+  const body = JSON.parse((await readBlob(dir, descriptor.digest)).toString()) as Partial<
+    Index & ImageManifest
+  >;
+  if (isIndex(descriptor)) return body.manifests ?? [];
+  return [...(body.config ? [body.config] : []), ...(body.layers ?? [])];
+}
+
+export const platformOf = (d: Descriptor): string =>
+  d.platform ? [d.platform.os, d.platform.architecture, d.platform.variant].filter(Boolean).join('/') : '';
+
+/** The per-platform image manifests of an index (attestation manifests left out). */
+export async function platformManifests(dir: string, top: Descriptor): Promise<Descriptor[]> {
+  if (!isIndex(top)) return [top];
+  return (await children(dir, top)).filter(
+    d =>
+      d.annotations?.['vnd.docker.reference.type'] !== 'attestation-manifest' && d.platform?.os !== 'unknown'
+  );
+}
+
+/** Whether `platform` (os/arch[/variant]) is served by a manifest of `candidate`'s platform. */
+export function samePlatform(platform: string, candidate: string): boolean {
+  const [os, arch, variant] = platform.split('/');
+  const [cOs, cArch, cVariant] = candidate.split('/');
+  return os === cOs && arch === cArch && (!variant || !cVariant || variant === cVariant);
+}

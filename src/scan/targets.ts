@@ -1,0 +1,33 @@
+import { samePlatform } from '../oci-layout.js';
+import type { BuildResult } from '../results.js';
+
+/** Where Trivy reads one platform's image from. */
+export type ScanSource = { image: string } | { archive: string } | { layout: string };
+
+export interface ScanTarget {
+  /** Empty for a single-platform image: Trivy reads the only one there is. */
+  platform: string;
+  source: ScanSource;
+  /** The `docker save` that writes the archive first, when the source is one. */
+  save?: { image: string; platform: string; archive: string };
+}
+
+/**
+ * One scan per platform of the image that was built (pure). The daemon serves its own image
+ * directly; other platforms come from the OCI layout, or from a `docker save` of that platform.
+ */
+export function scanTargets(
+  build: Pick<BuildResult, 'platforms' | 'layout' | 'builder'>,
+  reference: string,
+  workDir: string
+): ScanTarget[] {
+  if (build.platforms.length <= 1) {
+    return [{ platform: '', source: build.layout ? { layout: build.layout } : { image: reference } }];
+  }
+  return build.platforms.map(platform => {
+    if (build.layout) return { platform, source: { layout: build.layout } };
+    if (samePlatform(build.builder.native, platform)) return { platform, source: { image: reference } };
+    const archive = `${workDir}/image-${platform.replace(/\//g, '-')}.tar`;
+    return { platform, source: { archive }, save: { image: reference, platform, archive } };
+  });
+}

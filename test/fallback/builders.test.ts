@@ -1,0 +1,95 @@
+import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { runAction } from '../helpers/action.js';
+import { BUSYBOX, PYTHON_BASE, ROOT, docker, ensureDocker, removeImages } from '../helpers/docker.js';
+import { FAILING_RUN, context, expectFailingRunReported } from '../helpers/dockerfiles.js';
+import { scenario } from '../helpers/events.js';
+
+// Runs on Debian 12's Docker 20.10 daemon (scripts/test.sh), without buildx: an empty Docker
+// config hides the buildx plugin. Debian's 20.10 CLI (/usr/bin/docker) carries BuildKit
+// itself; a CLI from 23.0 on (the Docker 28 one provisioned beside it) has only the classic
+// builder without buildx.
+const ENGINE_CLI = path.join(process.env.SHIPSHAPE_ENGINE_ROOT ?? '/opt/shipshape/engine', 'usr/bin');
+const CLIS = [
+  ['BuildKit built into the Docker CLI', `/usr/bin:${process.env.PATH ?? ''}`],
+  ['the classic builder', `${ENGINE_CLI}:${process.env.PATH ?? ''}`]
+];
+let noPlugins: string;
+
+beforeAll(async () => {
+  await ensureDocker();
+  noPlugins = await mkdtemp(path.join(os.tmpdir(), 'shipshape-noplugins-'));
+}, 300000);
+afterAll(async () => {
+  await rm(noPlugins, { recursive: true, force: true });
+  await removeImages('shipshape-fallback.local/*');
+});
+
+const build = (context: string, image: string, PATH: string, extra: Record<string, string> = {}) => {
+  const s = scenario('push-branch');
+  return runAction({
+    inputs: {
+      context,
+      images: image,
+      scan: 'false',
+      'smoke-test': 'false',
+      lint: 'false',
+      push: 'false',
+      ...extra
+    },
+    event: { name: s.name, payload: s.payload, ref: s.ref, sha: s.sha },
+    env: { PATH, DOCKER_CONFIG: noPlugins }
+  });
+};
+
+describe.each(CLIS)('without buildx: %s', (builder, PATH) => {
+  test('examples/flask builds, every tag on the one image', async () => {
+    const image = `shipshape-fallback.local/flask-${builder.split(' ')[1]}`;
+    const run = await build('examples/flask', image, PATH, { 'build-args': `BASE_IMAGE=${PYTHON_BASE}` });
+    expect(run.exitCode).toBe(0);
+    expect(run.stdout).toContain(`Build with ${builder}`);
+    const tags = await docker([
+      'image',
+      'inspect',
+      '--format',
+      '{{join .RepoTags " "}}',
+      run.outputs['image-id']
+    ]);
+    expect(tags.split(' ').sort()).toEqual([`${image}:master`, `${image}:sha-6113728`]);
+  });
+
+  test('a failing RUN names the instruction, its line and its last output', async () => {
+    const dir = await mkdtemp(path.join(ROOT, 'test/.tmp-fallback-'));
+    try {
+      await context(dir, FAILING_RUN);
+      expectFailingRunReported(
+        await build(path.relative(ROOT, dir), 'shipshape-fallback.local/broken', PATH)
+      );
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+test('a CLI without buildx or built-in BuildKit warns that it uses the classic builder', async () => {
+  const run = await build('examples/flask', 'shipshape-fallback.local/classic', CLIS[1][1], {
+    'build-args': `BASE_IMAGE=${PYTHON_BASE}`
+  });
+  expect(run.exitCode).toBe(0);
+  expect(run.stdout).toMatch(/::warning::Docker CLI 2\d\.[\d.]+\S* has no buildx and no built-in BuildKit/);
+});
+
+test('the classic builder leaves no container of a failed step behind', async () => {
+  const dir = await mkdtemp(path.join(ROOT, 'test/.tmp-fallback-'));
+  try {
+    await context(dir, [`FROM ${BUSYBOX}`, 'RUN touch /marker-forcerm && false']);
+    const before = await docker(['ps', '--all', '--quiet']);
+    const run = await build(path.relative(ROOT, dir), 'shipshape-fallback.local/forcerm', CLIS[1][1]);
+    expect(run.exitCode).toBe(1);
+    expect(await docker(['ps', '--all', '--quiet'])).toBe(before);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
