@@ -9,7 +9,7 @@ import { format, resolveConfig } from 'prettier';
 import { lintDockerfile } from '../src/lint/checks.js';
 import { RegistryClient, type Manifest } from '../src/registry/client.js';
 import { smokeTest } from '../src/smoke/index.js';
-import { collect, prepareRun, type ActionRun } from '../test/helpers/action.js';
+import { collect, prepareRun, STANDIN_INPUTS, type ActionRun } from '../test/helpers/action.js';
 import {
   FIXTURES,
   PYTHON_BASE,
@@ -46,11 +46,12 @@ async function shipshape(
       images: `${registry.host}/${repo}`,
       'build-args': `BASE_IMAGE=${PYTHON_BASE}`,
       version: '1.0.0',
+      ...STANDIN_INPUTS,
       ...inputs
     },
     event: { name: s.name, payload: s.payload, ref: s.ref, sha: s.sha },
     env: {
-      PATH: `${STANDIN_BIN}:${on.daemon?.path ?? PATH}`,
+      PATH: on.daemon?.path ?? PATH,
       ...(on.daemon ? { DOCKER_HOST: on.daemon.host } : {}),
       SHIPSHAPE_TRIVY_CACHE_DIR: path.join(work, 'trivy-cache'),
       TRIVY_STANDIN_DELAY_MS: String(SCAN_DELAY_MS),

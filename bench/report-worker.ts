@@ -19,6 +19,7 @@ const report: RunReport = {
     labels: [],
     warnings: [],
     kinds: {},
+    semver: {},
     cache: { import: [] }
   },
   dryRun: false,
@@ -33,7 +34,6 @@ const report: RunReport = {
     detail: gate.detail,
     jsonPath: '',
     sarifPath: '',
-    trivyVersion: 'bench',
     durationMs: 0
   }
 };

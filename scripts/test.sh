@@ -27,7 +27,7 @@ run_on() {
   with_engine "$engine" env SHIPSHAPE_ENGINE="$engine" SHIPSHAPE_ENGINE_ROOT="$ENGINE_ROOT" SHIPSHAPE_CLASSIC_HOST="$(engine_host classic)" SHIPSHAPE_ACTION_NODE="$NODE24" \
     NODE_OPTIONS=--experimental-vm-modules npx jest --json --outputFile="$results/$engine.json" "$@" || status=1
   # A jest that died before writing its results counts as one failure.
-  [ -s "$results/$engine.json" ] || echo '{"numPassedTests":0,"numFailedTests":1,"numPendingTests":0,"numTodoTests":0,"testResults":[]}' >"$results/$engine.json"
+  [ -s "$results/$engine.json" ] || echo '{"numPassedTests":0,"numFailedTests":1,"numPendingTests":0,"numTodoTests":0,"numRuntimeErrorTestSuites":0,"testResults":[]}' >"$results/$engine.json"
   # Every container Shipshape starts carries this label; a test run must leave none behind.
   with_engine "$engine" docker ps --all --quiet --filter label=io.shipshape.run >"$results/$engine.leaked"
   if [ -s "$results/$engine.leaked" ]; then

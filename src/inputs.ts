@@ -1,5 +1,5 @@
 import * as core from '@actions/core';
-import { existsSync } from 'node:fs';
+import { existsSync, realpathSync } from 'node:fs';
 import path from 'node:path';
 import { splitCsv } from './csv.js';
 import type { CacheSpec, ProvenanceMode } from './results.js';
@@ -10,6 +10,10 @@ export const DEFAULT_TRIVY_VERSION = '0.74.0';
 export const DEFAULT_DB_REPOSITORIES = [
   'mirror.gcr.io/aquasec/trivy-db:2',
   'ghcr.io/aquasecurity/trivy-db:2'
+];
+export const DEFAULT_JAVA_DB_REPOSITORIES = [
+  'mirror.gcr.io/aquasec/trivy-java-db:1',
+  'ghcr.io/aquasecurity/trivy-java-db:1'
 ];
 
 /** Every input of action.yml, read and validated once. */
@@ -38,6 +42,10 @@ export interface Inputs {
   scan: boolean;
   trivyVersion: string;
   trivyDbRepositories: string[];
+  trivyJavaDbRepositories: string[];
+  trivyPath: string;
+  maxDbAgeMs: number;
+  scanError: 'fail' | 'warn';
   scanTimeoutMs: number;
   severity: Severity[];
   failOn: Threshold;
@@ -93,24 +101,38 @@ export function list(value: string): string[] {
     .filter(Boolean);
 }
 
-const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
 
 /** `60s`, `2m`, `1m30s`, `500ms`, or a bare number of seconds. */
 export function parseDuration(value: string, name: string): number {
   const text = value.trim();
   if (/^\d+(\.\d+)?$/.test(text)) return Number(text) * 1000;
-  const parts = [...text.matchAll(/(\d+(?:\.\d+)?)(ms|s|m|h)/g)];
+  const parts = [...text.matchAll(/(\d+(?:\.\d+)?)(ms|s|m|h|d)/g)];
   if (parts.length === 0 || parts.map(p => p[0]).join('') !== text) {
     throw new Error(`input "${name}" must be a duration such as 60s, 2m or 1m30s; got "${value}"`);
   }
   return parts.reduce((sum, p) => sum + Number(p[1]) * (UNIT_MS[p[2]] ?? 0), 0);
 }
 
-/** Resolves a path input inside the workspace; anything that escapes it is refused. */
+/** Where a path really is: symlinks resolved for the longest part of it that exists. */
+function realPath(p: string): string {
+  const missing: string[] = [];
+  let existing = p;
+  while (!existsSync(existing) && path.dirname(existing) !== existing) {
+    missing.unshift(path.basename(existing));
+    existing = path.dirname(existing);
+  }
+  return path.join(realpathSync(existing), ...missing);
+}
+
+/**
+ * Resolves a path input inside the workspace; anything that escapes it is refused, by where
+ * it really is: a symlink in the repository must not lead the build or the lint outside.
+ */
 export function insideWorkspace(workspace: string, value: string, name: string): string {
   const resolved = path.resolve(workspace, value);
-  const rel = path.relative(workspace, resolved);
-  if (rel.startsWith('..') || path.isAbsolute(rel)) {
+  const rel = path.relative(realPath(workspace), realPath(resolved));
+  if (rel === '..' || rel.startsWith(`..${path.sep}`) || path.isAbsolute(rel)) {
     throw new Error(`input "${name}": "${value}" is outside the workspace ${workspace}`);
   }
   return resolved;
@@ -125,14 +147,17 @@ function severities(read: InputReader): Severity[] {
   });
 }
 
-/** `KEY=VALUE` lines, parsed once here so a bad line fails before anything runs. */
+/**
+ * `KEY=VALUE` lines, parsed once here so a bad line fails before anything runs. A bad line is
+ * named by its number only: it may be a secret pasted without its key, not yet masked.
+ */
 export function keyValues(read: InputReader, input: string): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const line of lines(read(input))) {
+  lines(read(input)).forEach((line, i) => {
     const eq = line.indexOf('=');
-    if (eq <= 0) throw new Error(`input "${input}": "${line}" is not KEY=VALUE`);
+    if (eq <= 0) throw new Error(`input "${input}": line ${i + 1} is not KEY=VALUE`);
     out[line.slice(0, eq).trim()] = line.slice(eq + 1);
-  }
+  });
   return out;
 }
 
@@ -218,6 +243,10 @@ export function getInputs(read: InputReader = actionInput, env = process.env): I
     scan: bool(read, 'scan', true),
     trivyVersion: (read('trivy-version') || DEFAULT_TRIVY_VERSION).trim().replace(/^v/, ''),
     trivyDbRepositories: list(read('trivy-db-repository') || DEFAULT_DB_REPOSITORIES.join(',')),
+    trivyJavaDbRepositories: list(read('trivy-java-db-repository') || DEFAULT_JAVA_DB_REPOSITORIES.join(',')),
+    trivyPath: read('trivy-path').trim(),
+    maxDbAgeMs: parseDuration(read('max-db-age') || '72h', 'max-db-age'),
+    scanError: oneOf(read, 'scan-error', ['fail', 'warn'], 'fail'),
     scanTimeoutMs: parseDuration(read('scan-timeout') || '10m', 'scan-timeout'),
     severity: severities(read),
     failOn: oneOf(read, 'fail-on', ['none', ...SEVERITIES], 'CRITICAL'),

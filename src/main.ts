@@ -2,12 +2,13 @@ import * as core from '@actions/core';
 import path from 'node:path';
 import { messageOf } from './errors.js';
 import { readEvent, runUrl, type GitHubEvent } from './event.js';
-import { decideGates } from './gate.js';
+import { decideGates, failureOf } from './gate.js';
 import { getInputs, type Inputs } from './inputs.js';
 import { setPlanOutputs, setReportOutputs, setResultOutputs } from './outputs.js';
 import { makePlan, pushPolicy } from './plan/index.js';
 import type { BuildResult, RunReport } from './results.js';
 import { startRun, type RunContext } from './state.js';
+import { addSecret, redact } from './untrusted.js';
 
 // Each stage is loaded when the run reaches it: a run that does not push or report should
 // not pay to parse the registry, tool-cache and GitHub client code.
@@ -17,9 +18,7 @@ async function scanAndSmoke(inputs: Inputs, report: RunReport, run: RunContext, 
   const scan = async () => {
     if (!inputs.scan) return undefined;
     const { scanStage } = await import('./scan/index.js');
-    const result = await scanStage(inputs, build, report.plan.tags[0], run.outputDir);
-    core.info(`Scan: ${result.detail}`);
-    return result;
+    return scanStage(inputs, build, report.plan.tags[0], run.outputDir);
   };
   const smoke = async () => (await import('./smoke/index.js')).smokeStage(inputs, build, run.label);
   const [scanned, smoked] = await Promise.allSettled([scan(), smoke()]);
@@ -47,6 +46,12 @@ async function ship(inputs: Inputs, report: RunReport, run: RunContext): Promise
   report.push = await (await import('./push/index.js')).pushStage(inputs, plan, build, policy);
 }
 
+/** lint, then (but on a dry run) the rest; a failure is recorded, to be reported like any other. */
+async function stages(inputs: Inputs, report: RunReport, run: RunContext): Promise<void> {
+  if (inputs.lint) report.lint = await (await import('./lint/index.js')).lintStage(inputs);
+  if (!inputs.dryRun) await ship(inputs, report, run);
+}
+
 async function publish(inputs: Inputs, event: GitHubEvent, report: RunReport, run: RunContext) {
   try {
     const { publishReport } = await import('./report/index.js');
@@ -60,6 +65,8 @@ async function publish(inputs: Inputs, event: GitHubEvent, report: RunReport, ru
 export async function run(): Promise<void> {
   try {
     const inputs = getInputs();
+    for (const secret of [inputs.password, inputs.githubToken, ...Object.values(inputs.smokeEnv)])
+      addSecret(secret);
     const event = readEvent();
     const plan = makePlan(inputs, event, new Date());
     for (const warning of plan.warnings) core.warning(warning);
@@ -72,18 +79,12 @@ export async function run(): Promise<void> {
       runUrl: runUrl(event),
       pushPolicy: pushPolicy(inputs.push, event, inputs.dryRun)
     };
-    if (inputs.lint) report.lint = await (await import('./lint/index.js')).lintStage(inputs);
-    if (!inputs.dryRun) {
-      await ship(inputs, report, context).catch((error: unknown) => (report.error = messageOf(error)));
-      setResultOutputs(report);
-    }
+    await stages(inputs, report, context).catch((error: unknown) => (report.error = messageOf(error)));
+    if (!inputs.dryRun) setResultOutputs(report);
     await publish(inputs, event, report, context);
-    if (report.error) throw new Error(report.error);
-    const failed = report.gates?.gates.filter(g => g.status === 'failed') ?? [];
-    if (failed.length > 0) {
-      throw new Error(`gate failed, nothing pushed: ${failed.map(g => `${g.name}: ${g.detail}`).join('; ')}`);
-    }
+    const failure = failureOf(report);
+    if (failure) throw new Error(failure);
   } catch (error) {
-    core.setFailed(messageOf(error));
+    core.setFailed(redact(messageOf(error)));
   }
 }

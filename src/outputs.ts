@@ -12,8 +12,13 @@ export function setPlanOutputs(plan: Plan): void {
 /** What the build, the gates and the push found. */
 export function setResultOutputs(report: RunReport): void {
   core.setOutput('image-id', report.build?.imageId ?? '');
-  core.setOutput('scan-result', report.scan ? (report.scan.failed ? 'failed' : 'passed') : 'skipped');
-  core.setOutput('vulnerabilities', JSON.stringify(report.scan?.report.counts ?? {}));
+  const scan = report.scan;
+  core.setOutput(
+    'scan-result',
+    scan ? (scan.error ? 'error' : scan.failed ? 'failed' : 'passed') : 'skipped'
+  );
+  // No counts when Trivy could not run: zeros would read as "no vulnerabilities".
+  core.setOutput('vulnerabilities', JSON.stringify(scan && !scan.error ? scan.report.counts : {}));
   core.setOutput('sarif', report.scan?.sarifPath ?? '');
   core.setOutput('health', report.smoke?.health ?? 'skipped');
   core.setOutput('pushed', String(report.push?.pushed ?? false));

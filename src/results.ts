@@ -15,6 +15,15 @@ export type ProvenanceMode = 'auto' | 'false' | 'min' | 'max';
 
 export type TagKind = 'schedule' | 'semver' | 'edge' | 'branch' | 'tag' | 'pr' | 'raw' | 'sha' | 'latest';
 
+/** A tag a semver rule made: which version, which part of it, with which prefix and suffix. */
+export interface SemverTag {
+  version: string;
+  /** `full` names the release (`1.2.3`); `minor` (`1.2`) and `major` (`1`) float. */
+  scope: 'full' | 'minor' | 'major';
+  prefix: string;
+  suffix: string;
+}
+
 /** plan: what to build and how to name it. */
 export interface Plan {
   version: string;
@@ -26,6 +35,8 @@ export interface Plan {
   labels: string[];
   warnings: string[];
   kinds: Record<string, TagKind>;
+  /** What each tag of kind `semver` names; release safety compares releases by these. */
+  semver: Record<string, SemverTag>;
   /**
    * Build cache scopes, tag-safe: the one this run's cache is saved under (its branch or PR),
    * and the ones it reads from, nearest first (its own, the PR's base, the default branch).
@@ -169,14 +180,34 @@ export interface ScanReport {
   eosl: boolean;
 }
 
+/** The vulnerability DB a scan used: downloaded now, cached and current, or cached and older. */
+export interface DbState {
+  source: 'downloaded' | 'cache' | 'stale-cache';
+  /** When the DB was built (its UpdatedAt). */
+  updatedAt?: string;
+  ageMs?: number;
+}
+
+/** The Trivy that ran, where it came from, and what Shipshape verified of it. */
+export interface Scanner {
+  path: string;
+  version: string;
+  origin: 'trivy-path' | 'tool-cache' | 'download';
+  verified: string[];
+}
+
 /** scan: what the user asked to see (`severity`, `ignore-unfixed`) and the scan gate's verdict. */
 export interface ScanResult {
   report: ScanReport;
   failed: boolean;
   detail: string;
+  /** The scanner could not run: not "no findings". Fails the gate unless `scan-error: warn`. */
+  error?: string;
   jsonPath: string;
   sarifPath: string;
-  trivyVersion: string;
+  scanner?: Scanner;
+  db?: DbState;
+  javaDb?: DbState;
   durationMs: number;
 }
 
@@ -225,6 +256,8 @@ export interface PushResult {
   tags: string[];
   unchanged: string[];
   withheld: WithheldTag[];
+  /** Tags that did not go out, and why: a push that failed part-way says exactly what did. */
+  failed: WithheldTag[];
   /** Registry caches saved for the next run. */
   cacheSaved?: string[];
   durationMs: number;

@@ -101,3 +101,23 @@ describe('workflow examples pass actionlint', () => {
     ).not.toEqual([]);
   });
 });
+
+describe('docs/faults.md', () => {
+  const rows = [
+    ...readFileSync(path.join(ROOT, 'docs/faults.md'), 'utf8').matchAll(
+      /^\| (.+?) \| (.+?) \| `(test\/[^`]+)` › (.+?) \|$/gm
+    )
+  ];
+  test('lists at least 45 faults', () => {
+    expect(rows.length).toBeGreaterThanOrEqual(45);
+  });
+  test('every test it names exists with that title', () => {
+    // Prettier pads the cells to align the columns.
+    const missing = rows.filter(([, , , file, padded]) => {
+      const title = padded.trim();
+      const source = readFileSync(path.join(ROOT, file), 'utf8');
+      return ![`'${title}'`, `"${title}"`, `\`${title}\``].some(quoted => source.includes(quoted));
+    });
+    expect(missing.map(([, fault, , file, title]) => `${fault}: ${file} › ${title}`)).toEqual([]);
+  });
+});

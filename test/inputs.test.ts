@@ -1,4 +1,7 @@
-import { describe, expect, test } from '@jest/globals';
+import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import { getInputs, parseDuration } from '../src/inputs.js';
 
 const reader = (values: Record<string, string>) => (name: string) => values[name] ?? '';
@@ -39,9 +42,9 @@ describe('getInputs', () => {
     [{ 'smoke-path': 'health' }, 'input "smoke-path" must start with /'],
     [{ 'health-timeout': 'soon' }, 'input "health-timeout" must be a duration'],
     [{ 'no-cache': 'yes please' }, 'input "no-cache" must be true or false'],
-    [{ labels: 'novalue' }, 'input "labels": "novalue" is not KEY=VALUE'],
-    [{ 'smoke-env': 'API_URL' }, 'input "smoke-env": "API_URL" is not KEY=VALUE'],
-    [{ 'build-args': '=value' }, 'input "build-args": "=value" is not KEY=VALUE']
+    [{ labels: 'novalue' }, 'input "labels": line 1 is not KEY=VALUE'],
+    [{ 'smoke-env': 'A=1\nsk_live_not_a_key_value_line' }, 'input "smoke-env": line 2 is not KEY=VALUE'],
+    [{ 'build-args': '=value' }, 'input "build-args": line 1 is not KEY=VALUE']
   ])('%j is refused', (values, message) => {
     expect(() => getInputs(reader(values), env)).toThrow(message);
   });
@@ -74,5 +77,44 @@ describe('parseDuration', () => {
   });
   test.each(['', '5 minutes', '1x', 's'])('"%s" is refused', text => {
     expect(() => parseDuration(text, 'health-timeout')).toThrow('input "health-timeout"');
+  });
+});
+
+describe('paths stay inside the workspace, by where they really are', () => {
+  let root: string;
+  let workspace: string;
+  beforeAll(async () => {
+    root = await mkdtemp(path.join(os.tmpdir(), 'shipshape-paths-'));
+    workspace = path.join(root, 'repo');
+    await mkdir(path.join(workspace, '..x'), { recursive: true });
+    await writeFile(path.join(workspace, '..x', 'Dockerfile'), 'FROM scratch\n');
+    await writeFile(path.join(root, 'secret.txt'), 'outside\n');
+    await symlink(root, path.join(workspace, 'up'));
+    await symlink(path.join(root, 'secret.txt'), path.join(workspace, 'Dockerfile.link'));
+  });
+  afterAll(async () => {
+    await rm(root, { recursive: true, force: true });
+  });
+  const inputs = (values: Record<string, string>) =>
+    getInputs(reader(values), { GITHUB_WORKSPACE: workspace });
+
+  test.each([
+    [{ file: 'Dockerfile.link' }, 'input "file": "Dockerfile.link" is outside the workspace'],
+    [{ context: 'up' }, 'input "context": "up" is outside the workspace'],
+    [{ file: 'up/secret.txt' }, 'input "file": "up/secret.txt" is outside the workspace'],
+    [{ trivyignore: 'up/secret.txt' }, 'input "trivyignore": "up/secret.txt" is outside the workspace']
+  ])('a symlink leading out is refused: %j', (values, message) => {
+    expect(() => inputs(values)).toThrow(message);
+  });
+
+  test('a symlink that leads back inside is inside', () => {
+    expect(inputs({ context: 'up/repo/..x' }).context).toBe(path.join(workspace, 'up/repo/..x'));
+  });
+
+  test('a directory named ..x inside the workspace is inside it', () => {
+    expect(inputs({ context: '..x' })).toMatchObject({
+      context: path.join(workspace, '..x'),
+      file: path.join(workspace, '..x', 'Dockerfile')
+    });
   });
 });

@@ -106,10 +106,24 @@ export interface CacheUse {
   missing: { ref: string; reason: string }[];
 }
 
-/** What the build reused, read from BuildKit's plain progress output (pure). */
+/**
+ * A progress line of a layer transfer: `#9 sha256:<digest> 1.00MB / 1.00MB 0.0s done` on the
+ * containerd store, `#9 pulling sha256:<digest> 0.0s done` on the classic one.
+ */
+const BLOB = /^#(\d+) (?:pulling )?sha256:[0-9a-f]{64}\b/;
+
+/**
+ * What the build reused, read from BuildKit's plain progress output (pure). A step counts as
+ * cached when BuildKit says CACHED, or when all it printed was blob transfers: a step loaded
+ * from an imported cache pulls its layers under its own number and may then end as DONE
+ * (BuildKit first reports the content checksum of a COPY as work). A step that really ran
+ * prints its output or nothing at all.
+ */
 export function cacheUse(log: string): CacheUse {
   const steps = new Set<string>();
   const cached = new Set<string>();
+  const pulled = new Set<string>();
+  const worked = new Set<string>();
   const imports = new Map<string, string>();
   const failed = new Map<string, string>();
   const missing: CacheUse['missing'] = [];
@@ -118,6 +132,9 @@ export function cacheUse(log: string): CacheUse {
     if (step && step[2].toUpperCase() !== 'FROM') steps.add(step[1]);
     const hit = /^#(\d+) CACHED$/.exec(line.trim());
     if (hit) cached.add(hit[1]);
+    const blob = BLOB.exec(line);
+    if (blob) pulled.add(blob[1]);
+    else if (!step && !/^#\d+ (DONE|CACHED)\b/.test(line)) worked.add(/^#(\d+) /.exec(line)?.[1] ?? '');
     const importing = /^#(\d+) importing cache manifest from (\S+)/.exec(line);
     if (importing) imports.set(importing[1], importing[2]);
     const error = /^#(\d+) ERROR: (.*)$/.exec(line);
@@ -131,7 +148,7 @@ export function cacheUse(log: string): CacheUse {
   }
   return {
     steps: steps.size,
-    cached: [...steps].filter(id => cached.has(id)).length,
+    cached: [...steps].filter(id => cached.has(id) || (pulled.has(id) && !worked.has(id))).length,
     imported: [...imports].filter(([id]) => !failed.has(id)).map(([, ref]) => ref),
     missing
   };

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { docker, dockerOk } from '../docker.js';
 import { platformManifests, platformOf, samePlatform, topDescriptor } from '../oci-layout.js';
 import type { Builder, BuildResult, Plan, ProvenanceMode } from '../results.js';
+import { inertSpan, redact } from '../untrusted.js';
 import { capabilities, detectBuilder } from './builder.js';
 import { cacheArg, cacheExports, cacheUse, planCache, type CachePlan, type CacheSettings } from './cache.js';
 import { buildCommand, type BuildRequest } from './command.js';
@@ -29,9 +30,15 @@ const BUILDER_NOTE: Record<Builder['kind'], string> = {
 
 async function runBuild(request: BuildRequest, builder: Builder) {
   const command = buildCommand(request, builder);
-  const result = await core.group(`Build with ${BUILDER_NOTE[builder.kind]}`, () =>
-    docker(command.args, { env: command.env, onLine: line => core.info(line) })
-  );
+  // The build's output comes from the Dockerfile and the context: inert in the log.
+  const result = await core.group(`Build with ${BUILDER_NOTE[builder.kind]}`, async () => {
+    const log = inertSpan();
+    try {
+      return await docker(command.args, { env: command.env, onLine: log.write });
+    } finally {
+      log.end();
+    }
+  });
   return { ...result, log: `${result.stdout}\n${result.stderr}` };
 }
 
@@ -67,7 +74,7 @@ async function identify(
 function reportCache(cache: CachePlan, asked: string[], missing: { ref: string; reason: string }[]): void {
   for (const note of cache.dropped) core.warning(`Build cache not used: ${note}`);
   for (const { ref, reason } of missing) {
-    const message = `Build cache ${ref} could not be read (${reason}): building without it`;
+    const message = redact(`Build cache ${ref} could not be read (${reason}): building without it`);
     if (asked.some(a => a.includes(ref)) || reason !== 'not found') core.warning(message);
     else core.info(message);
   }
@@ -107,7 +114,9 @@ export async function buildImage(
   if (result.exitCode !== 0 && !parseBuildFailure(result.log).step && cache.to.length > 0) {
     // Nothing in the Dockerfile failed: the cache export did. Build again without it.
     core.warning(
-      `Build cache export failed (${parseBuildFailure(result.log).error}): building without exporting cache`
+      redact(
+        `Build cache export failed (${parseBuildFailure(result.log).error}): building without exporting cache`
+      )
     );
     Object.assign(cache, { to: [], uploads: [] });
     result = await runBuild({ ...request, cacheTo: [] }, builder);

@@ -64,6 +64,7 @@ export function makePlan(inputs: PlanSettings, event: GitHubEvent, now: Date): P
     labels,
     warnings,
     kinds: version.kinds,
+    semver: version.semver,
     cache: cacheScopes(event)
   };
 }

@@ -1,5 +1,5 @@
 import * as semver from 'semver';
-import type { TagKind } from '../results.js';
+import type { SemverTag, TagKind } from '../results.js';
 import type { TagRule } from './rules.js';
 import { dateHelper, isRawStatement, render, type Vars } from './template.js';
 
@@ -25,6 +25,8 @@ export interface Version {
   partial: string[];
   latest: boolean;
   warnings: string[];
+  /** What each semver tag names. */
+  semver: Record<string, SemverTag>;
   /** Which kind of rule produced each tag (`semver`, `pr`, `sha`, `branch`, `latest`…). */
   kinds: Record<string, TagKind>;
 }
@@ -69,12 +71,22 @@ export function globalVars(ctx: TagContext): Vars {
 interface Produced {
   value: string;
   latest: boolean;
+  semver?: SemverTag;
 }
+
+/** Which part of the version a semver pattern names: the whole of it, or a floating prefix. */
+const scopeOf = (pattern: string): SemverTag['scope'] =>
+  /\{\{\s*(version|patch|raw)\s*\}\}/.test(pattern)
+    ? 'full'
+    : /\{\{\s*minor\s*\}\}/.test(pattern)
+      ? 'minor'
+      : 'major';
 
 function produce(rule: TagRule, ctx: TagContext, vars: Vars, warnings: string[]): Produced | undefined {
   const a = rule.attrs;
-  const affix = (value: string): string =>
-    `${a.prefix === undefined ? '' : render(a.prefix, vars)}${value}${a.suffix === undefined ? '' : render(a.suffix, vars)}`;
+  const prefix = a.prefix === undefined ? '' : render(a.prefix, vars);
+  const suffix = a.suffix === undefined ? '' : render(a.suffix, vars);
+  const affix = (value: string): string => `${prefix}${value}${suffix}`;
   switch (rule.type) {
     case 'schedule':
       if (!/schedule/.test(ctx.eventName)) return undefined;
@@ -97,11 +109,13 @@ function produce(rule: TagRule, ctx: TagContext, vars: Vars, warnings: string[])
         patch: parsed.patch
       };
       // Prereleases only ever get their full version: they must not move X or X.Y.
-      if (parsed.prerelease.length > 0) {
-        const pattern = isRawStatement(a.pattern) ? a.pattern : '{{version}}';
-        return { value: affix(render(pattern, fields)), latest: false };
-      }
-      return { value: affix(render(a.pattern, fields)), latest: true };
+      const pattern = parsed.prerelease.length === 0 || isRawStatement(a.pattern) ? a.pattern : '{{version}}';
+      const described = { version: parsed.version, scope: scopeOf(pattern), prefix, suffix };
+      return {
+        value: affix(render(pattern, fields)),
+        latest: parsed.prerelease.length === 0,
+        semver: described
+      };
     }
     case 'edge': {
       const branch = branchOf(ctx.ref);
@@ -134,6 +148,7 @@ export function computeVersion(rules: TagRule[], ctx: TagContext): Version {
   const partial: string[] = [];
   let latest: boolean | undefined;
   const kinds: Record<string, TagKind> = {};
+  const semverTags: Record<string, SemverTag> = {};
   for (const rule of rules) {
     let produced: Produced | undefined;
     try {
@@ -150,12 +165,13 @@ export function computeVersion(rules: TagRule[], ctx: TagContext): Version {
     const value = sanitizeTag(produced.value);
     if (!value) continue;
     kinds[value] ??= rule.type === 'ref' ? (rule.attrs.event as TagKind) : rule.type;
+    if (produced.semver) semverTags[value] ??= produced.semver;
     if (main === undefined) main = value;
     else if (value !== main && !partial.includes(value)) partial.push(value);
     latest ??= ctx.latest === 'auto' ? produced.latest : ctx.latest === 'true';
   }
   if (latest) kinds.latest = 'latest';
-  return { main, partial, latest: latest ?? false, warnings, kinds };
+  return { main, partial, latest: latest ?? false, warnings, kinds, semver: semverTags };
 }
 
 /** Every tag for one image name: version, partials, then `latest` when it applies. */

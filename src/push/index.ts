@@ -5,6 +5,8 @@ import { credentialsFromDockerConfig, type Credentials } from '../registry/crede
 import { pushLayout } from '../registry/layout.js';
 import { parseImageName, splitTag } from '../registry/reference.js';
 import type { BuildResult, CacheUpload, Plan, PushPolicy, PushResult } from '../results.js';
+import { messageOf } from '../errors.js';
+import { redact } from '../untrusted.js';
 import { dockerPush } from './docker-push.js';
 import { loginRegistry, type LoginSettings } from './login.js';
 import { decideRelease, type ReleaseDecision } from './release.js';
@@ -92,6 +94,23 @@ async function pushTags(
   return digest;
 }
 
+/** The tags that already hold the gated image, after a push that failed; none when the registry cannot say. */
+async function tagsHolding(
+  client: RegistryClient,
+  tags: string[],
+  build: BuiltImage
+): Promise<{ tags: string[]; digest?: string }> {
+  const found = await Promise.all(tags.map(tag => client.digest(tag).catch(() => undefined)));
+  const digest = build.digest ?? found.find(d => d !== undefined);
+  if (
+    !digest ||
+    (!build.digest && (await client.configDigest(digest).catch(() => undefined)) !== build.imageId)
+  ) {
+    return { tags: [] };
+  }
+  return { tags: tags.filter((_tag, i) => found[i] === digest), digest };
+}
+
 /** Uploads the build cache written during the build; a failure only warns. */
 async function uploadCache(uploads: CacheUpload[], req: PushRequest): Promise<string[]> {
   const done: string[] = [];
@@ -101,7 +120,7 @@ async function uploadCache(uploads: CacheUpload[], req: PushRequest): Promise<st
       await pushLayout(await clientFor(image, req), upload.dir, await topDescriptor(upload.dir), [tag]);
       done.push(upload.ref);
     } catch (error) {
-      core.warning(`Build cache not saved to ${upload.ref}: ${(error as Error).message}`);
+      core.warning(redact(`Build cache not saved to ${upload.ref}: ${(error as Error).message}`));
     }
   }
   return done;
@@ -118,13 +137,15 @@ export async function pushImages(req: PushRequest): Promise<PushResult> {
       const client = await clientFor(image, req);
       const registryTags = await client.tags();
       const sameImage: Record<string, boolean> = {};
-      for (const tag of allowed.filter(t => registryTags.includes(t) && req.plan.kinds[t] === 'semver')) {
+      for (const tag of allowed.filter(
+        t => registryTags.includes(t) && req.plan.semver[t]?.scope === 'full'
+      )) {
         sameImage[tag] = await holdsImage(client, tag, req.build);
       }
       const decision = decideRelease({
-        version: req.plan.version,
         tagNames: allowed,
         kinds: req.plan.kinds,
+        semver: req.plan.semver,
         registryTags,
         sameImage,
         overwriteReleaseTags: req.overwriteReleaseTags
@@ -141,17 +162,29 @@ export async function pushImages(req: PushRequest): Promise<PushResult> {
     tags: [],
     unchanged: [],
     withheld: [],
+    failed: [],
     durationMs: 0
   };
   for (const { image, client, decision } of plans) {
     result.withheld.push(...decision.withheld.map(w => ({ tag: `${image}:${w.tag}`, reason: w.reason })));
     result.unchanged.push(...decision.unchanged.map(t => `${image}:${t}`));
     if (decision.push.length === 0) continue;
-    result.digests[image] = await pushTags(image, client, decision.push, req);
-    result.tags.push(...decision.push.map(tag => `${image}:${tag}`));
+    try {
+      result.digests[image] = await pushTags(image, client, decision.push, req);
+      result.tags.push(...decision.push.map(tag => `${image}:${tag}`));
+    } catch (error) {
+      // Say exactly what went out: the tags the registry already resolves to the gated image.
+      const landed = await tagsHolding(client, decision.push, req.build);
+      if (landed.tags.length > 0 && landed.digest) result.digests[image] = landed.digest;
+      result.tags.push(...landed.tags.map(tag => `${image}:${tag}`));
+      const reason = redact(messageOf(error));
+      for (const tag of decision.push.filter(t => !landed.tags.includes(t)))
+        result.failed.push({ tag: `${image}:${tag}`, reason });
+    }
   }
   result.pushed = result.tags.length > 0;
-  result.cacheSaved = await uploadCache(req.build.cache?.uploads ?? [], req);
+  result.cacheSaved =
+    result.failed.length === 0 ? await uploadCache(req.build.cache?.uploads ?? [], req) : [];
   result.durationMs = Date.now() - started;
   return result;
 }

@@ -30,6 +30,11 @@ const basicHeader = (c: Credentials): string =>
 export class RegistryAuth {
   private header: string | undefined;
 
+  /** Whether the registry's token server issued a token: a 401 after that is about access, not credentials. */
+  get tokenIssued(): boolean {
+    return this.header?.startsWith('Bearer ') === true;
+  }
+
   constructor(
     private readonly origin: string,
     private readonly repository: string,

@@ -1,3 +1,4 @@
+import * as core from '@actions/core';
 import { createReadStream } from 'node:fs';
 import { Readable } from 'node:stream';
 import { retry } from '../retry.js';
@@ -85,7 +86,12 @@ export class RegistryClient {
           }
           return response;
         },
-        { attempts: ATTEMPTS, retryable: error => error instanceof TransientError }
+        {
+          attempts: ATTEMPTS,
+          retryable: error => error instanceof TransientError,
+          onRetry: (error, delay) =>
+            core.info(`${method} ${url} failed (${(error as Error).message}); retrying in ${delay} ms`)
+        }
       );
     } catch (error) {
       if (!(error instanceof TransientError)) throw error;
@@ -110,17 +116,15 @@ export class RegistryClient {
 
   /**
    * Every tag of the repository, following `Link` pagination; empty when it does not exist.
-   * Docker Hub answers a repository that does not exist yet with 401 even to a valid token.
+   * Docker Hub answers a repository that does not exist yet with 401 even to a valid token:
+   * the token server accepted the credentials, so that is a new repository, not a refusal.
    */
   async tags(): Promise<string[]> {
     const tags: string[] = [];
     let url: string | undefined = this.url('tags/list?n=1000');
     for (let page = 0; url && page < 1000; page++) {
       const response = await this.request('GET', url);
-      if (
-        response.status === 404 ||
-        (response.status === 401 && page === 0 && this.ref.registry === 'docker.io')
-      ) {
+      if (response.status === 404 || (response.status === 401 && page === 0 && this.auth.tokenIssued)) {
         await response.body?.cancel();
         return tags;
       }

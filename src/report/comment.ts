@@ -1,6 +1,22 @@
-import type { Octokit, Repo } from './github.js';
+import { statusOf, type Octokit, type Repo } from './github.js';
 
-/** Creates the comment carrying `marker`, or updates it in place. Returns its URL. */
+/** The Actions bot: who the workflow's GITHUB_TOKEN (an installation token) writes as. */
+export const ACTIONS_BOT = 'github-actions[bot]';
+
+/** Who the token writes as: a user token's login; an installation token cannot ask, and is the bot. */
+export async function tokenLogin(kit: Octokit): Promise<string> {
+  try {
+    return (await kit.rest.users.getAuthenticated()).data.login;
+  } catch (error) {
+    if (statusOf(error) === 403 || statusOf(error) === 401) return ACTIONS_BOT;
+    throw error;
+  }
+}
+
+/**
+ * Creates the comment carrying `marker`, or updates it in place. Only a comment this token
+ * wrote counts: anyone can plant the marker in a comment of their own. Returns its URL.
+ */
 export async function upsertComment(
   kit: Octokit,
   repo: Repo,
@@ -8,12 +24,11 @@ export async function upsertComment(
   marker: string,
   body: string
 ): Promise<string> {
-  const comments = await kit.paginate(kit.rest.issues.listComments, {
-    ...repo,
-    issue_number: issue,
-    per_page: 100
-  });
-  const existing = comments.find(c => c.body?.includes(marker));
+  const [login, comments] = await Promise.all([
+    tokenLogin(kit),
+    kit.paginate(kit.rest.issues.listComments, { ...repo, issue_number: issue, per_page: 100 })
+  ]);
+  const existing = comments.find(c => c.user?.login === login && c.body?.includes(marker));
   if (existing) {
     const { data } = await kit.rest.issues.updateComment({ ...repo, comment_id: existing.id, body });
     return data.html_url;

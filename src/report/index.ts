@@ -4,11 +4,12 @@ import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { GitHubEvent } from '../event.js';
 import type { RunReport } from '../results.js';
+import { redactDeep } from '../untrusted.js';
 import { dockerfileAnnotations, fitStepLimits } from './annotations.js';
 import { publishCheck, type Published } from './check.js';
 import { upsertComment } from './comment.js';
 import { octokit } from './github.js';
-import { COMMENT_LIMIT, outcomeOf, renderWithin, SUMMARY_LIMIT } from './render.js';
+import { COMMENT_LIMIT, outcomeOf, renderWithin, SUMMARY_LIMIT, type Outcome } from './render.js';
 
 /** The inputs reporting reads (named as in Inputs). */
 export interface ReportSettings {
@@ -25,6 +26,15 @@ export interface PublishResult {
   check: Published | 'skipped';
   reportPath: string;
 }
+
+const CHECK_TITLE: Record<Outcome, (failedGates: string[]) => string> = {
+  failed: gates =>
+    gates.length > 0 ? `Gate failed (${gates.join(', ')}): nothing pushed` : 'Failed: nothing pushed',
+  partial: () => 'Push failed part-way: see which tags went out',
+  pushed: () => 'Shipped',
+  built: () => 'Built and checked',
+  planned: () => 'Planned'
+};
 
 /** The hidden marker of the sticky comment: one per image per job. */
 export function commentMarker(image: string, key: string): string {
@@ -49,11 +59,13 @@ function logAnnotations(report: RunReport): void {
 
 /** Job summary, JSON report, workflow annotations, PR comment and check run. */
 export async function publishReport(
-  report: RunReport,
+  unredacted: RunReport,
   event: GitHubEvent,
   settings: ReportSettings,
   outputDir: string
 ): Promise<PublishResult> {
+  // Container logs, tool output and PR content are in it: no secret may reach any of what follows.
+  const report = redactDeep(unredacted);
   const reportPath = path.join(outputDir, 'shipshape-report.json');
   await writeFile(reportPath, JSON.stringify({ outcome: outcomeOf(report), ...report }, null, 2));
   if (process.env.GITHUB_STEP_SUMMARY) await core.summary.addRaw(renderWithin(report, SUMMARY_LIMIT)).write();
@@ -92,13 +104,8 @@ export async function publishReport(
       {
         name: `Shipshape: ${image}`,
         sha: event.sha,
-        conclusion: outcome === 'failed' ? 'failure' : 'success',
-        title:
-          outcome === 'failed'
-            ? `Gate failed (${failed.join(', ') || 'error'}): nothing pushed`
-            : outcome === 'pushed'
-              ? 'Shipped'
-              : 'Built and checked',
+        conclusion: outcome === 'failed' || outcome === 'partial' ? 'failure' : 'success',
+        title: CHECK_TITLE[outcome](failed),
         summary: renderWithin(report, 60000),
         annotations: dockerfileAnnotations(report),
         detailsUrl: report.runUrl

@@ -6,10 +6,12 @@ import type {
   PushResult,
   RunReport,
   ScanResult,
+  Scanner,
   SmokeResult
 } from '../results.js';
 import { MOST_SEVERE_FIRST, rank } from '../severity.js';
 import { code, codeBlock, details, table, text } from './markdown.js';
+import { formatAge } from '../age.js';
 
 export interface RenderLimits {
   findings: number;
@@ -35,9 +37,10 @@ export function rankFindings<T extends Pick<Finding, 'severity' | 'fixed' | 'id'
   );
 }
 
-export type Outcome = 'pushed' | 'built' | 'failed' | 'planned';
+export type Outcome = 'pushed' | 'partial' | 'built' | 'failed' | 'planned';
 
 export function outcomeOf(report: RunReport): Outcome {
+  if (report.push?.failed.length) return report.push.pushed ? 'partial' : 'failed';
   if (report.error || report.gates?.passed === false) return 'failed';
   if (report.dryRun) return 'planned';
   return report.push?.pushed ? 'pushed' : 'built';
@@ -68,8 +71,12 @@ function headline(report: RunReport): string {
       return `## ✅ Shipshape: ${image} built and checked, not pushed`;
     case 'planned':
       return `## 📝 Shipshape: ${image} planned (dry run: nothing built or pushed)`;
+    case 'partial':
+      return `## ❌ Shipshape: ${image} pushed part-way: see Tags`;
     case 'failed':
-      return `## ❌ Shipshape: ${image} failed a gate, nothing pushed`;
+      return report.gates?.passed === false
+        ? `## ❌ Shipshape: ${image} failed a gate, nothing pushed`
+        : `## ❌ Shipshape: ${image} failed, nothing pushed`;
   }
 }
 
@@ -116,14 +123,14 @@ function buildRows(build: BuildResult, push: PushResult | undefined): string[][]
 
 function gatesSection(report: RunReport): string {
   const gates = report.gates?.gates;
-  if (!gates) return report.error ? `### Error\n\n${codeBlock(report.error)}` : '';
-  return [
-    '### Gates',
-    table(
-      ['Gate', 'Result', 'Detail'],
-      gates.map(g => [g.name, `${ICON[g.status]} ${g.status}`, text(g.detail)])
-    )
-  ].join('\n\n');
+  const error = report.error ? `### Error\n\n${codeBlock(report.error)}` : '';
+  if (!gates) return error;
+  const gateTable = table(
+    ['Gate', 'Result', 'Detail'],
+    gates.map(g => [g.name, `${ICON[g.status]} ${g.status}`, text(g.detail)])
+  );
+  // An error after the gates (a push that failed) is shown beside them.
+  return ['### Gates', gateTable, error].filter(Boolean).join('\n\n');
 }
 
 function tagsSection(report: RunReport): string {
@@ -131,7 +138,12 @@ function tagsSection(report: RunReport): string {
   if (report.push?.pushed) out.push(`Pushed: ${report.push.tags.map(code).join(' ')}`);
   else if (report.pushPolicy && !report.pushPolicy.push)
     out.push(`Not pushed: ${text(report.pushPolicy.reason)}.`);
-  else if (outcomeOf(report) === 'failed') out.push('Not pushed: a gate failed.');
+  else if (report.gates?.passed === false) out.push('Not pushed: a gate failed.');
+  else if (outcomeOf(report) === 'failed')
+    out.push('Not pushed: the run stopped before the push (see Error).');
+  if (report.push?.failed.length) {
+    out.push('Not pushed:\n' + report.push.failed.map(f => `- ${code(f.tag)}: ${text(f.reason)}`).join('\n'));
+  }
   if (!report.push?.pushed) out.push(`Planned: ${report.plan.tags.map(code).join(' ') || '_none_'}`);
   if (report.push?.unchanged.length)
     out.push(`Already there (same image): ${report.push.unchanged.map(code).join(' ')}`);
@@ -142,11 +154,43 @@ function tagsSection(report: RunReport): string {
   return out.join('\n\n');
 }
 
+const ORIGIN: Record<Scanner['origin'], string> = {
+  'trivy-path': 'given by `trivy-path`, not verified by Shipshape',
+  'tool-cache': 'from the tool cache',
+  download: 'downloaded'
+};
+
+/** Which Trivy ran and with which DB: what a reader needs to trust the numbers. */
+function provenance(scan: ScanResult): string {
+  const lines: string[] = [];
+  if (scan.scanner) {
+    const checks = scan.scanner.verified.length > 0 ? `: ${scan.scanner.verified.join('; ')}` : '';
+    lines.push(
+      `Trivy ${code(scan.scanner.version)} at ${code(scan.scanner.path)}, ${ORIGIN[scan.scanner.origin]}${text(checks)}.`
+    );
+  }
+  for (const [name, db] of [
+    ['vulnerability DB', scan.db],
+    ['Java DB', scan.javaDb]
+  ] as const) {
+    if (!db?.updatedAt) continue;
+    const age = db.ageMs === undefined ? '' : `, ${formatAge(db.ageMs)} old`;
+    const stale = db.source === 'stale-cache' ? ' ⚠️ cached: the download failed' : '';
+    lines.push(`${name} built ${text(db.updatedAt)}${age}${stale}.`);
+  }
+  return lines.join('<br>');
+}
+
 function scanSection(scan: ScanResult, limits: RenderLimits, runUrl: string): string {
   const { counts } = scan.report;
-  const out = [
-    `### Vulnerabilities (Trivy ${text(scan.trivyVersion)}${scan.report.os ? `, ${text(scan.report.os)}` : ''})`
-  ];
+  const version = scan.scanner ? `Trivy ${text(scan.scanner.version)}` : 'Trivy';
+  const out = [`### Vulnerabilities (${version}${scan.report.os ? `, ${text(scan.report.os)}` : ''})`];
+  if (scan.error) {
+    out.push(`⚠️ ${text(scan.detail)}`, details('What Trivy said', codeBlock(scan.error)));
+    return out.join('\n\n');
+  }
+  const origin = provenance(scan);
+  if (origin) out.push(origin);
   out.push(table([...MOST_SEVERE_FIRST], [MOST_SEVERE_FIRST.map(s => String(counts[s]))]));
   if (scan.report.eosl)
     out.push(`⚠️ The base OS (${text(scan.report.os)}) is end-of-life: it gets no more security fixes.`);

@@ -1,8 +1,18 @@
+import * as core from '@actions/core';
 import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { dockerOk } from '../docker.js';
+import { messageOf } from '../errors.js';
 import type { BuildResult, ScanResult } from '../results.js';
-import { atOrAbove, countBySeverity, SEVERITIES, type Severity, type Threshold } from '../severity.js';
+import {
+  atOrAbove,
+  countBySeverity,
+  emptyCounts,
+  SEVERITIES,
+  type Severity,
+  type Threshold
+} from '../severity.js';
+import { logUntrusted, redact } from '../untrusted.js';
 import { restoreDbCache, saveDbCache, trivyCacheDir } from './db-cache.js';
 import { filterReport, mergePlatforms, parseTrivyReport, scanGate, type ParsedReport } from './findings.js';
 import { installTrivy } from './install.js';
@@ -16,53 +26,106 @@ export interface ScanSettings {
   file: string;
   target: string;
   trivyVersion: string;
+  trivyPath: string;
   trivyDbRepositories: string[];
+  trivyJavaDbRepositories: string[];
+  maxDbAgeMs: number;
   severity: Severity[];
   failOn: Threshold;
   ignoreUnfixed: boolean;
   trivyignore: string;
   scanTimeoutMs: number;
+  scanError: 'fail' | 'warn';
 }
 
+type Built = Pick<BuildResult, 'platforms' | 'layout' | 'builder'>;
 const suffix = (target: ScanTarget): string =>
   target.platform ? `-${target.platform.replace(/\//g, '-')}` : '';
 
-/** Installs Trivy, refreshes its DB, scans every platform of the built image once and decides the gate. */
+/**
+ * Installs Trivy, refreshes its DB, scans every platform of the built image once and decides
+ * the gate. A scanner that cannot run is its own outcome, never "no findings": it fails the gate
+ * unless `scan-error: warn`.
+ */
 export async function scanStage(
   settings: ScanSettings,
-  build: Pick<BuildResult, 'platforms' | 'layout' | 'builder'>,
+  build: Built,
   reference: string,
   outputDir: string
 ): Promise<ScanResult> {
   const started = Date.now();
+  const sarifPath = path.join(outputDir, 'trivy.sarif');
+  try {
+    const result = await scan(settings, build, reference, outputDir, sarifPath);
+    core.info(`Scan: ${result.detail}`);
+    return { ...result, durationMs: Date.now() - started };
+  } catch (error) {
+    const message = redact(messageOf(error));
+    const warn = settings.scanError === 'warn';
+    logUntrusted(`Trivy could not run: ${message}`);
+    // The step passes on: say it where the workflow run shows warnings, not only in the log.
+    if (warn)
+      core.warning(
+        `Trivy could not run, the image is not scanned (scan-error: warn): ${message.split('\n')[0]}`
+      );
+    return {
+      report: {
+        findings: [],
+        counts: emptyCounts(),
+        fixable: 0,
+        diffIds: [],
+        history: [],
+        os: '',
+        eosl: false
+      },
+      failed: !warn,
+      error: message,
+      detail: `Trivy could not run${warn ? ' (scan-error: warn lets the image through unscanned)' : ''}: ${message.split('\n')[0]}`,
+      jsonPath: '',
+      sarifPath: '',
+      durationMs: Date.now() - started
+    };
+  }
+}
+
+async function scan(
+  settings: ScanSettings,
+  build: Built,
+  reference: string,
+  outputDir: string,
+  sarifPath: string
+): Promise<Omit<ScanResult, 'durationMs'>> {
   await mkdir(outputDir, { recursive: true });
   const cacheDir = trivyCacheDir();
   const day = new Date().toISOString().slice(0, 10);
-  const bin = await installTrivy(settings.trivyVersion);
+  const scanner = await installTrivy(settings.trivyVersion, { trivyPath: settings.trivyPath || undefined });
   const exactHit = await restoreDbCache(cacheDir, day);
   try {
-    await updateDb(bin, cacheDir, settings.trivyDbRepositories);
+    const db = await updateDb(scanner.path, cacheDir, settings.trivyDbRepositories, settings.maxDbAgeMs);
     const dockerfileText = await readFile(settings.file, 'utf8');
     const scans: { target: ScanTarget; full: ParsedReport; jsonPath: string; sarifPath: string }[] = [];
+    let javaDb: ScanResult['javaDb'];
     // One at a time: Trivy holds a lock on its cache directory while it scans.
     for (const target of scanTargets(build, reference, outputDir)) {
       const { save } = target;
       if (save) await dockerOk(['save', '--platform', save.platform, '--output', save.archive, save.image]);
       const jsonPath = path.join(outputDir, `trivy${suffix(target)}.json`);
-      const json = await scanImage(bin, {
+      const scanned = await scanImage(scanner.path, {
         source: target.source,
         platform: target.platform || undefined,
         output: jsonPath,
         cacheDir,
+        javaDbRepositories: settings.trivyJavaDbRepositories,
+        maxDbAgeMs: settings.maxDbAgeMs,
         ignoreUnfixed: settings.ignoreUnfixed,
         ignoreFile: settings.trivyignore || undefined,
         timeoutMs: settings.scanTimeoutMs
       });
-      const sarifPath = path.join(outputDir, `trivy${suffix(target)}.sarif`);
-      await convertToSarif(bin, jsonPath, sarifPath);
-      scans.push({ target, full: parseTrivyReport(json), jsonPath, sarifPath });
+      javaDb ??= scanned.javaDb;
+      const platformSarif = path.join(outputDir, `trivy${suffix(target)}.sarif`);
+      await convertToSarif(scanner.path, jsonPath, platformSarif);
+      scans.push({ target, full: parseTrivyReport(scanned.json), jsonPath, sarifPath: platformSarif });
     }
-    const sarifPath = path.join(outputDir, 'trivy.sarif');
     if (scans.length > 1)
       await mergeSarif(
         scans.map(s => ({ platform: s.target.platform, path: s.sarifPath })),
@@ -97,9 +160,10 @@ export async function scanStage(
       failed: gate.failed,
       detail: gate.detail,
       jsonPath: scans[0].jsonPath,
-      sarifPath,
-      trivyVersion: settings.trivyVersion,
-      durationMs: Date.now() - started
+      sarifPath: scans.length > 1 ? sarifPath : scans[0].sarifPath,
+      scanner,
+      db,
+      javaDb
     };
   } finally {
     // Saved whatever the gate says, so the next run starts from today's DB.

@@ -2,11 +2,26 @@ import * as core from '@actions/core';
 import * as tc from '@actions/tool-cache';
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { access, readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { runProcess } from '../process.js';
+import type { Scanner } from '../results.js';
+import { verifyRelease } from './signature.js';
 
 const RELEASES = 'https://github.com/aquasecurity/trivy/releases/download';
+
+/**
+ * The SHA-256 of the release archives of the Trivy version Shipshape pins, as published with
+ * the release: the archive is checked against these, not against a file from the same server.
+ */
+export const PINNED: Record<string, Record<string, string>> = {
+  '0.74.0': {
+    'trivy_0.74.0_Linux-64bit.tar.gz': '2ae6fe3ee734b7fdf11335663e18c75ea12dccc76062f09f164a3b0f8be4371a',
+    'trivy_0.74.0_Linux-ARM64.tar.gz': 'b94ce1976bbf3c15b514b605ee88be7c6d94a29be2302847ff01cb794d47aad5',
+    'trivy_0.74.0_macOS-64bit.tar.gz': '472816f6888dda689d075c30254d4210b4d1035acf365aa72332f584c2f60485',
+    'trivy_0.74.0_macOS-ARM64.tar.gz': '1caada5e0e2091909357c7525d3aa76f4b660b13821bc143b190c7483e31cc11'
+  }
+};
 
 /** Trivy's release asset for a Node platform/arch, e.g. trivy_0.74.0_Linux-64bit.tar.gz. */
 export function releaseAsset(version: string, platform: string, arch: string): string {
@@ -25,7 +40,7 @@ export function checksumFor(checksums: string, asset: string): string | undefine
   return undefined;
 }
 
-async function sha256(file: string): Promise<string> {
+export async function sha256(file: string): Promise<string> {
   const hash = createHash('sha256');
   for await (const chunk of createReadStream(file)) hash.update(chunk as Buffer);
   return hash.digest('hex');
@@ -37,20 +52,6 @@ export async function trivyVersionOf(bin: string): Promise<string | undefined> {
   return result && result.exitCode === 0 ? /Version:\s*v?(\S+)/.exec(result.stdout)?.[1] : undefined;
 }
 
-async function onPath(): Promise<string | undefined> {
-  for (const dir of (process.env.PATH ?? '').split(path.delimiter).filter(Boolean)) {
-    const candidate = path.join(dir, 'trivy');
-    if (
-      await access(candidate).then(
-        () => true,
-        () => false
-      )
-    )
-      return candidate;
-  }
-  return undefined;
-}
-
 async function download(url: string, what: string): Promise<string> {
   try {
     return await tc.downloadTool(url);
@@ -59,33 +60,74 @@ async function download(url: string, what: string): Promise<string> {
   }
 }
 
-/**
- * Returns a trivy binary of the wanted version: the one on PATH when it matches, else the tool
- * cache's, else the release archive, verified against the release's checksums file.
- */
-export async function installTrivy(version: string): Promise<string> {
-  const existing = await onPath();
-  if (existing && (await trivyVersionOf(existing)) === version) return existing;
-  const cached = tc.find('trivy', version);
-  if (cached) return path.join(cached, 'trivy');
+/** For a version Shipshape does not pin: the SHA-256 the release's checksums file gives the asset. */
+async function publishedChecksum(base: string, version: string, asset: string): Promise<string> {
+  const name = `trivy_${version}_checksums.txt`;
+  const found = checksumFor(
+    await readFile(await download(`${base}/v${version}/${name}`, 'checksums file'), 'utf8'),
+    asset
+  );
+  if (!found) throw new Error(`${name} has no entry for ${asset}: refusing to run an unverified Trivy`);
+  return found;
+}
 
-  const base = (process.env.SHIPSHAPE_TRIVY_RELEASES_URL || RELEASES).replace(/\/+$/, '');
+/** Beside a binary Shipshape installed: its SHA-256 then, so a later run can tell it is unchanged. */
+const MARK = '.shipshape-sha256';
+
+/** The copy in the tool cache, if Shipshape installed it there and it is unchanged since. */
+async function fromToolCache(version: string): Promise<Scanner | undefined> {
+  const dir = tc.find('trivy', version);
+  if (!dir) return undefined;
+  const bin = path.join(dir, 'trivy');
+  const recorded = (await readFile(path.join(dir, MARK), 'utf8').catch(() => '')).trim();
+  if (!recorded || recorded !== (await sha256(bin).catch(() => ''))) {
+    core.warning(
+      `The Trivy ${version} in the tool cache (${bin}) was not installed by Shipshape or has changed: installing it again`
+    );
+    return undefined;
+  }
+  return {
+    path: bin,
+    version,
+    origin: 'tool-cache',
+    verified: [`unchanged since Shipshape installed and verified it (binary sha256 ${recorded})`]
+  };
+}
+
+/**
+ * Returns the Trivy to run: the `trivy-path` binary as it is, else Shipshape's own verified
+ * copy from the tool cache, else the release archive, checked against its pinned SHA-256 (the
+ * release's checksums file for a version Shipshape does not pin) and, where cosign is on the
+ * runner, against its sigstore signature. A `trivy` that merely sits on PATH is not used.
+ */
+export async function installTrivy(
+  version: string,
+  options: { trivyPath?: string; releases?: string } = {}
+): Promise<Scanner> {
+  if (options.trivyPath) {
+    const reported = await trivyVersionOf(options.trivyPath);
+    if (!reported) throw new Error(`trivy-path ${options.trivyPath} is not a Trivy that runs`);
+    return { path: options.trivyPath, version: reported, origin: 'trivy-path', verified: [] };
+  }
+  const cached = await fromToolCache(version);
+  if (cached) return cached;
+
+  const base = (options.releases ?? RELEASES).replace(/\/+$/, '');
   const asset = releaseAsset(version, process.platform, process.arch);
-  const checksumsName = `trivy_${version}_checksums.txt`;
   core.info(`Installing Trivy ${version} (${asset})`);
-  const [archive, checksums] = await Promise.all([
-    download(`${base}/v${version}/${asset}`, 'release'),
-    download(`${base}/v${version}/${checksumsName}`, 'checksums file')
-  ]);
-  const expected = checksumFor(await readFile(checksums, 'utf8'), asset);
-  if (!expected)
-    throw new Error(`${checksumsName} has no entry for ${asset}: refusing to run an unverified Trivy`);
+  const archive = await download(`${base}/v${version}/${asset}`, 'release');
+  const pinned = PINNED[version]?.[asset];
+  const expected = pinned ?? (await publishedChecksum(base, version, asset));
+  const verified = [
+    `archive sha256 ${expected}, ${pinned ? 'pinned in Shipshape' : "from the release's checksums file"}`
+  ];
   const actual = await sha256(archive);
   if (actual !== expected) {
     throw new Error(
       `checksum mismatch for ${asset}: expected ${expected}, got ${actual}: refusing to run it`
     );
   }
+  verified.push(await verifyRelease(archive, asset, version, `${base}/v${version}/${asset}.sigstore.json`));
   let dir: string;
   try {
     dir = await tc.extractTar(archive);
@@ -94,6 +136,7 @@ export async function installTrivy(version: string): Promise<string> {
   }
   const bin = path.join(dir, 'trivy');
   if ((await trivyVersionOf(bin)) === undefined) throw new Error(`${asset} holds no working trivy binary`);
+  await writeFile(path.join(dir, MARK), await sha256(bin));
   const cachedDir = await tc.cacheDir(dir, 'trivy', version);
-  return path.join(cachedDir, 'trivy');
+  return { path: path.join(cachedDir, 'trivy'), version, origin: 'download', verified };
 }

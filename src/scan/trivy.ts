@@ -1,8 +1,11 @@
 import * as core from '@actions/core';
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { lastLines, runProcess, type ProcessResult } from '../process.js';
 import { retry } from '../retry.js';
+import type { DbState } from '../results.js';
+import { redact, redactDeep } from '../untrusted.js';
+import { cachedDb, fallback } from './db.js';
 import type { ScanSource } from './targets.js';
 
 const RATE_LIMITED = /TOOMANYREQUESTS|429 Too Many Requests|\b429\b/i;
@@ -22,12 +25,24 @@ export async function dbIsFresh(cacheDir: string, now = new Date()): Promise<boo
 
 /**
  * Downloads the vulnerability DB, trying each repository in order; rate limits are retried
- * with bounded exponential backoff before moving on.
+ * with bounded exponential backoff before moving on. When every repository fails, the cached
+ * DB is used while it is younger than `maxAgeMs`, and the warning says how old it is.
  */
-export async function updateDb(bin: string, cacheDir: string, repositories: string[]): Promise<void> {
-  if (await dbIsFresh(cacheDir)) {
+export async function updateDb(
+  bin: string,
+  cacheDir: string,
+  repositories: string[],
+  maxAgeMs: number
+): Promise<DbState> {
+  const cached = await cachedDb(cacheDir, 'db');
+  const now = new Date();
+  if (await dbIsFresh(cacheDir, now)) {
     core.info('Trivy DB downloaded today is in the cache: no update');
-    return;
+    return {
+      source: 'cache',
+      updatedAt: cached?.updatedAt.toISOString(),
+      ageMs: cached && now.getTime() - cached.updatedAt.getTime()
+    };
   }
   const failures: string[] = [];
   for (const repository of repositories) {
@@ -48,7 +63,7 @@ export async function updateDb(bin: string, cacheDir: string, repositories: stri
       if (result.exitCode !== 0) throw new Error(`${result.stderr}\n${result.stdout}`);
     };
     try {
-      return await retry(download, {
+      await retry(download, {
         attempts: ATTEMPTS,
         retryable: error => RATE_LIMITED.test((error as Error).message),
         onRetry: (_error, delay, next) =>
@@ -56,15 +71,34 @@ export async function updateDb(bin: string, cacheDir: string, repositories: stri
             `Trivy DB at ${repository} is rate-limited; retrying in ${delay} ms (attempt ${next}/${ATTEMPTS})`
           )
       });
+      const fresh = await cachedDb(cacheDir, 'db');
+      return {
+        source: 'downloaded',
+        updatedAt: fresh?.updatedAt.toISOString(),
+        ageMs: fresh && Date.now() - fresh.updatedAt.getTime()
+      };
     } catch (error) {
       failures.push(`${repository}: ${lastLines((error as Error).message, 3)}`);
     }
   }
-  throw new Error(`cannot download the Trivy vulnerability DB from any repository:\n${failures.join('\n')}`);
+  const decided = fallback(
+    'Trivy vulnerability DB from any repository',
+    cached,
+    maxAgeMs,
+    failures.join('\n'),
+    now
+  );
+  if ('error' in decided) throw new Error(decided.error);
+  core.warning(redact(decided.warning));
+  return decided.state;
 }
 
 export interface TrivyScanOptions {
   source: ScanSource;
+  /** Where the Java DB comes from when the image holds Java archives (Trivy fetches it only then). */
+  javaDbRepositories: string[];
+  /** Scan with the cached Java DB without updating it. */
+  skipJavaDbUpdate?: boolean;
   /** For a multi-platform image: which platform to read. */
   platform?: string;
   output: string;
@@ -97,6 +131,8 @@ export function scanArgs(o: TrivyScanOptions): string[] {
     '--quiet'
   ];
   if (o.platform) args.push('--platform', o.platform);
+  if (o.javaDbRepositories.length > 0) args.push('--java-db-repository', o.javaDbRepositories.join(','));
+  if (o.skipJavaDbUpdate) args.push('--skip-java-db-update');
   if (o.ignoreUnfixed) args.push('--ignore-unfixed');
   if (o.ignoreFile) args.push('--ignorefile', o.ignoreFile);
   if ('image' in o.source) args.push(o.source.image);
@@ -112,14 +148,37 @@ function toolError(what: string, result: ProcessResult, timeoutMs: number): Erro
   );
 }
 
-/** Scans the local image once. A non-zero exit is a tool failure, never a finding. */
-export async function scanImage(bin: string, o: TrivyScanOptions): Promise<string> {
+const JAVA_DB_FAILED = /java[- ]?DB/i;
+
+/**
+ * Scans the local image once. A non-zero exit is a tool failure, never a finding. When the
+ * image holds Java archives and the Java DB cannot be downloaded, the scan runs again with
+ * the cached Java DB while it is younger than `maxDbAgeMs`.
+ */
+export async function scanImage(
+  bin: string,
+  o: TrivyScanOptions & { maxDbAgeMs: number }
+): Promise<{ json: string; javaDb?: DbState }> {
   // Trivy gets its own --timeout; the hard limit behind it only catches a hung process.
   const hardLimit = o.timeoutMs + Math.min(30_000, o.timeoutMs);
-  const result = await runProcess(bin, scanArgs(o), { timeoutMs: hardLimit });
+  let result = await runProcess(bin, scanArgs(o), { timeoutMs: hardLimit });
+  let javaDb: DbState | undefined;
+  const output = `${result.stderr}\n${result.stdout}`;
+  if (result.exitCode !== 0 && !result.timedOut && JAVA_DB_FAILED.test(output)) {
+    const decided = fallback(
+      'Trivy Java DB',
+      await cachedDb(o.cacheDir, 'java-db'),
+      o.maxDbAgeMs,
+      lastLines(output, 3)
+    );
+    if ('error' in decided) throw new Error(decided.error);
+    core.warning(redact(decided.warning));
+    javaDb = decided.state;
+    result = await runProcess(bin, scanArgs({ ...o, skipJavaDbUpdate: true }), { timeoutMs: hardLimit });
+  }
   if (result.exitCode !== 0 || result.timedOut) throw toolError('scan', result, o.timeoutMs);
   try {
-    return await readFile(o.output, 'utf8');
+    return { json: await readFile(o.output, 'utf8'), javaDb };
   } catch {
     throw new Error(`Trivy exited 0 but wrote no report at ${o.output}`);
   }
@@ -131,4 +190,9 @@ export async function convertToSarif(bin: string, report: string, output: string
     timeoutMs: 120_000
   });
   if (result.exitCode !== 0 || result.timedOut) throw toolError('convert', result, 120_000);
+  // The SARIF carries what the image holds; it is uploaded where others read it.
+  await writeFile(
+    output,
+    JSON.stringify(redactDeep(JSON.parse(await readFile(output, 'utf8')) as unknown), null, 2)
+  );
 }

@@ -1,7 +1,11 @@
 import * as core from '@actions/core';
 import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import { docker, dockerOk } from '../docker.js';
 import type { BuildResult, SmokeResult } from '../results.js';
+import { logUntrusted } from '../untrusted.js';
 import {
   NS_PER_MS,
   outcomeOf,
@@ -51,8 +55,15 @@ export async function smokeTest(settings: SmokeSettings, image: string, label: s
   const name = `shipshape-smoke-${randomBytes(4).toString('hex')}`;
   const [major, minor] = api.trim().split('.').map(Number);
   const daemon = { startInterval: major > 1 || (major === 1 && minor >= 44) };
-  const plan = planSmoke(image, config, settings, name, label, daemon);
-  const id = (await dockerOk(plan.createArgs, { env: plan.env })).trim();
+  const dir = await mkdtemp(path.join(process.env.RUNNER_TEMP || os.tmpdir(), 'shipshape-smoke-'));
+  const plan = planSmoke(image, config, settings, name, label, daemon, path.join(dir, 'env'));
+  let id: string;
+  try {
+    if (plan.envFile) await writeFile(plan.envFile.path, plan.envFile.text, { mode: 0o600 });
+    id = (await dockerOk(plan.createArgs)).trim();
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
   const timeoutMs = settings.healthTimeoutMs;
   const stopHttp = new AbortController();
   let stopEvents = (): void => undefined;
@@ -105,8 +116,9 @@ export function logSmoke(result: SmokeResult): void {
   }
   core.error(`Smoke test failed: ${result.message}`);
   if (result.evidence) {
+    // Container logs and probe output come from the image: inert and redacted in the log.
     core.startGroup('Smoke test evidence');
-    core.info(result.evidence);
+    logUntrusted(result.evidence);
     core.endGroup();
   }
 }

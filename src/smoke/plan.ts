@@ -32,8 +32,11 @@ export interface SmokePlan {
   mode: SmokeMode;
   /** `docker create` arguments, image last. */
   createArgs: string[];
-  /** Environment for the docker CLI: smoke-env values travel here, never in argv. */
-  env: Record<string, string>;
+  /**
+   * The env-file `--env-file` names, when smoke-env is set: the values reach the container
+   * only, never the docker CLI's own environment (where DOCKER_HOST would redirect it) or argv.
+   */
+  envFile?: { path: string; text: string };
 }
 
 export const NS_PER_MS = 1_000_000;
@@ -69,11 +72,16 @@ export function planSmoke(
   options: SmokeSettings,
   name: string,
   label: string,
-  daemon: DaemonFeatures
+  daemon: DaemonFeatures,
+  envFilePath: string
 ): SmokePlan {
   const args = ['create', '--name', name, '--label', `${RUN_LABEL}=${label}`];
-  const env: Record<string, string> = { ...options.smokeEnv };
-  for (const key of Object.keys(env)) args.push('--env', key);
+  const entries = Object.entries(options.smokeEnv);
+  const envFile =
+    entries.length > 0
+      ? { path: envFilePath, text: entries.map(([k, v]) => `${k}=${v}\n`).join('') }
+      : undefined;
+  if (envFile) args.push('--env-file', envFile.path);
   const ports = new Set<number>();
   for (const spec of Object.keys(config.ExposedPorts ?? {})) {
     const [port, proto = 'tcp'] = spec.split('/');
@@ -105,7 +113,7 @@ export function planSmoke(
     mode = { kind: 'stability', windowMs: Math.min(STABILITY_WINDOW_MS, options.healthTimeoutMs) };
   }
   args.push(image);
-  return { mode, createArgs: args, env };
+  return { mode, createArgs: args, envFile };
 }
 
 export interface DockerEvent {

@@ -144,6 +144,27 @@ describe('what the build reused, from real BuildKit logs', () => {
     });
   });
 
+  test('a COPY whose cached layers were pulled under its own step, ending DONE, counts as cached', () => {
+    expect(cacheUse(log('cold-copy-layers-pulled.log'))).toMatchObject({ steps: 3, cached: 3 });
+  });
+
+  test('the same on the classic store, where the pulls read "pulling sha256:…"', () => {
+    const classic = log('cold-copy-layers-pulled.log').replace(
+      /^#9 (sha256:[0-9a-f]{64}) .*$/gm,
+      '#9 pulling $1\n#9 pulling $1 0.0s done'
+    );
+    expect(classic).toContain('#9 pulling sha256:');
+    expect(cacheUse(classic)).toMatchObject({ steps: 3, cached: 3 });
+  });
+
+  test('a step that printed output of its own is not counted as cached', () => {
+    const ran = log('cold-copy-layers-pulled.log').replace(
+      '#9 DONE 0.1s',
+      '#9 0.052 copied app.txt\n#9 DONE 0.1s'
+    );
+    expect(cacheUse(ran)).toMatchObject({ steps: 3, cached: 2 });
+  });
+
   test('a local cache that is not there: named, nothing cached', () => {
     expect(cacheUse(log('local-miss.log'))).toEqual({
       steps: 6,

@@ -4,6 +4,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { RUN_LABEL } from '../../src/docker.js';
 import { parseCommandFile, prepareRun, runAction } from '../helpers/action.js';
+import { DB_PASSWORD, SMOKE_SECRET_ENV, expectNothingLeaked } from '../helpers/leaks.js';
 import {
   BUSYBOX,
   ROOT,
@@ -37,7 +38,8 @@ test('main step killed mid smoke test: the post step removes its container', asy
       context: path.relative(ROOT, dir),
       images: 'shipshape-cancel.local/app',
       scan: 'false',
-      'health-timeout': '120s'
+      'health-timeout': '120s',
+      'smoke-env': SMOKE_SECRET_ENV
     },
     event: { name: s.name, payload: s.payload, ref: s.ref, sha: s.sha },
     env: {}
@@ -71,4 +73,5 @@ test('main step killed mid smoke test: the post step removes its container', asy
   expect(post.exitCode).toBe(0);
   expect(post.stdout).toContain('Removed 1 container(s) left by this run');
   expect(await containersWithLabel(`${RUN_LABEL}=${label}`)).toEqual([]);
+  await expectNothingLeaked(post, [DB_PASSWORD]);
 }, 120000);

@@ -3,7 +3,9 @@ import { chmod, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { runAction } from '../helpers/action.js';
+import { PASSWORD, USER } from '../helpers/auth.js';
 import { scenario } from '../helpers/events.js';
+import { DB_PASSWORD, SMOKE_SECRET_ENV, expectNothingLeaked } from '../helpers/leaks.js';
 
 /** A `docker` that only records that it was called: a dry run must never reach it. */
 async function recordingDocker(): Promise<{ bin: string; calls: string }> {
@@ -22,7 +24,10 @@ describe('dry-run: node dist/index.js as the runner runs it', () => {
       inputs: {
         'dry-run': 'true',
         context: 'examples/flask',
-        images: 'ghcr.io/acme/app\ndocker.io/acme/app'
+        images: 'ghcr.io/acme/app\ndocker.io/acme/app',
+        username: USER,
+        password: PASSWORD,
+        'smoke-env': SMOKE_SECRET_ENV
       },
       event: { name: s.name, payload: s.payload, ref: s.ref, sha: s.sha },
       env: { PATH: `${bin}:${process.env.PATH ?? ''}`, INPUT_LABELS: 'com.example.team=ships' }
@@ -47,6 +52,18 @@ describe('dry-run: node dist/index.js as the runner runs it', () => {
     expect(run.summary).toContain('planned (dry run: nothing built or pushed)');
     expect(run.summary).toContain('`1.2.3`');
     await expect(readFile(calls, 'utf8')).rejects.toThrow(/ENOENT/);
+    await expectNothingLeaked(run, [PASSWORD, DB_PASSWORD]);
+  });
+
+  test('a smoke-env line that is not KEY=VALUE is refused by its number; its text is not shown', async () => {
+    const s = scenario('push-branch');
+    const run = await runAction({
+      inputs: { 'smoke-env': `${SMOKE_SECRET_ENV}\n${DB_PASSWORD}`, password: PASSWORD, username: USER },
+      event: { name: s.name, payload: s.payload, ref: s.ref, sha: s.sha }
+    });
+    expect(run.exitCode).toBe(1);
+    expect(run.stdout).toContain('::error::input "smoke-env": line 2 is not KEY=VALUE');
+    await expectNothingLeaked(run, [PASSWORD, DB_PASSWORD]);
   });
 
   test('an invalid rule fails the step with the input named, before any docker call', async () => {

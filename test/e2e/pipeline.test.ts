@@ -2,19 +2,23 @@ import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { runAction, standInEnv, type ActionRun } from '../helpers/action.js';
+import { runAction, standInEnv, STANDIN_INPUTS, type ActionRun } from '../helpers/action.js';
+import { PASSWORD, USER, htpasswdAuth, tokenServer } from '../helpers/auth.js';
 import {
   BUSYBOX,
   PYTHON_BASE,
   ROOT,
   engineStore,
   ensureDocker,
+  freePort,
   removeImages,
   startRegistry,
   type Registry
 } from '../helpers/docker.js';
 import { scenario } from '../helpers/events.js';
 import { startFakeGitHub, type FakeGitHub } from '../helpers/fake-github.js';
+import { readRunnerLog } from '../helpers/runner-log.js';
+import { DB_PASSWORD, GITHUB_TOKEN, SMOKE_SECRET_ENV, expectNothingLeaked } from '../helpers/leaks.js';
 import { RegistryClient } from '../../src/registry/client.js';
 
 const STORE = await engineStore();
@@ -24,9 +28,10 @@ let work: string;
 
 beforeAll(async () => {
   await ensureDocker();
-  registry = await startRegistry();
-  gh = await startFakeGitHub();
   work = await mkdtemp(path.join(os.tmpdir(), 'shipshape-e2e-'));
+  // Every run logs in: the password has to stay out of everything the run writes.
+  registry = await startRegistry({ auth: await htpasswdAuth(work) });
+  gh = await startFakeGitHub();
 }, 300000);
 afterAll(async () => {
   expect(gh.rejected()).toEqual([]);
@@ -42,30 +47,50 @@ const writesTo = (repo: string): string[] =>
     .split('\n')
     .filter(l => new RegExp(`"(PUT|POST|PATCH|DELETE) /v2/e2e/${repo}/`).test(l));
 
-/** Runs dist/index.js on examples/flask as the runner would, against the local registry and fake GitHub. */
+/**
+ * Runs dist/index.js on examples/flask as the runner would, against the local registry and fake
+ * GitHub, with a registry login, a GitHub token and a secret in `smoke-env`; then asserts that
+ * none of them leaked, that no forged workflow command ran and no container was left, and that
+ * a run that pushed nothing wrote nothing to the registry.
+ */
 async function ship(
   kind: string,
   repo: string,
   extra: { inputs?: Record<string, string>; fixture?: string; env?: Record<string, string> } = {}
 ): Promise<ActionRun> {
   const s = scenario(kind);
-  return runAction({
+  const sent = gh.requests.length;
+  const run = await runAction({
     inputs: {
       context: 'examples/flask',
       images: `${registry.host}/e2e/${repo}`,
       'build-args': `BASE_IMAGE=${PYTHON_BASE}`,
-      'github-token': 'ghs_e2e',
+      username: USER,
+      password: PASSWORD,
+      'github-token': GITHUB_TOKEN,
+      'smoke-env': SMOKE_SECRET_ENV,
+      ...STANDIN_INPUTS,
       ...extra.inputs
     },
     event: { name: s.name, payload: s.payload, ref: s.ref, sha: s.sha },
     env: { ...standInEnv(work, extra.fixture), GITHUB_API_URL: gh.url, GITHUB_JOB: 'image', ...extra.env }
   });
+  await expectNothingLeaked(
+    run,
+    [PASSWORD, GITHUB_TOKEN, DB_PASSWORD],
+    gh.requests.slice(sent).map(r => r.body)
+  );
+  if (run.outputs.pushed !== 'true') expect(writesTo(repo)).toEqual([]);
+  return run;
 }
 
 /** The build cache tag a push saves beside the image, where the store can export one. */
 const cacheTag = (scope: string): string[] => (STORE === 'containerd' ? [`buildcache-${scope}`] : []);
 const client = (repo: string) =>
-  new RegistryClient({ registry: registry.host, repository: `e2e/${repo}` }, undefined);
+  new RegistryClient(
+    { registry: registry.host, repository: `e2e/${repo}` },
+    { username: USER, password: PASSWORD }
+  );
 const errors = (run: ActionRun) => run.stdout.split('\n').filter(l => l.startsWith('::error'));
 
 describe('the bundled action end to end', () => {
@@ -152,24 +177,131 @@ describe('the bundled action end to end', () => {
   test('an unhealthy image: step fails, nothing written, evidence in the summary', async () => {
     // The app listens on 9999 while its HEALTHCHECK probes 3000.
     const run = await ship('push-branch', 'unhealthy', {
-      inputs: { 'smoke-env': 'PORT=9999', 'health-timeout': '40s' }
+      inputs: { 'smoke-env': `PORT=9999\n${SMOKE_SECRET_ENV}`, 'health-timeout': '40s' }
     });
     expect(run.exitCode).toBe(1);
     expect(run.outputs).toMatchObject({ pushed: 'false', health: 'unhealthy' });
     expect(writesTo('unhealthy')).toEqual([]);
     expect(run.summary).toContain('became unhealthy');
-    expect(run.summary).toContain('Server running on port 9999');
+    // Every smoke-env value is masked, this one too.
+    expect(run.summary).toContain('Server running on port ***');
   });
 
   test.each([
     ['crash', /Trivy scan failed \(exit 1\)/],
     ['malformed', /Trivy wrote output that is not JSON/]
-  ])('Trivy %s: a tool error, not findings; nothing written', async (mode, message) => {
-    const run = await ship('push-branch', `trivy-${mode}`, { env: { TRIVY_STANDIN_MODE: mode } });
+  ])(
+    'Trivy %s: scan-result error, not findings; the step fails and nothing is written',
+    async (mode, message) => {
+      const run = await ship('push-branch', `trivy-${mode}`, { env: { TRIVY_STANDIN_MODE: mode } });
+      expect(run.exitCode).toBe(1);
+      expect(errors(run).join('\n')).toMatch(message);
+      expect(run.outputs).toMatchObject({ pushed: 'false', 'scan-result': 'error' });
+      expect(run.outputs.vulnerabilities).toBe('{}');
+      expect(run.summary).toContain('Trivy could not run');
+      expect(writesTo(`trivy-${mode}`)).toEqual([]);
+    }
+  );
+
+  test('Trivy crashes with scan-error: warn: pushed, and the scan gate says it was skipped and why', async () => {
+    const run = await ship('push-branch', 'trivy-warn', {
+      inputs: { 'scan-error': 'warn' },
+      env: { TRIVY_STANDIN_MODE: 'crash' }
+    });
+    expect(run.exitCode).toBe(0);
+    expect(run.outputs).toMatchObject({ pushed: 'true', 'scan-result': 'error' });
+    expect(run.summary).toMatch(/\| scan \| ⏭️ skipped \| Trivy could not run \(scan-error: warn/);
+    expect(run.stdout).toMatch(/^::warning::.*Trivy could not run/m);
+  });
+
+  test('an image whose build, logs and probe print workflow commands and a smoke-env secret: all inert and redacted', async () => {
+    const dir = await mkdtemp(path.join(ROOT, 'test/.tmp-hostile-'));
+    try {
+      const probe = `echo "::error file=Dockerfile,line=2::forged by the probe"; echo "probe sees $DATABASE_URL"; exit 1`;
+      const app = `echo "::stop-commands::forged"; echo "::warning::forged after a planted stop"; echo "connecting to $DATABASE_URL"; sleep 300`;
+      await writeFile(
+        path.join(dir, 'Dockerfile'),
+        [
+          `FROM ${BUSYBOX}`,
+          `RUN echo "::error file=Dockerfile,line=1::forged by the build"`,
+          'USER 65534',
+          `HEALTHCHECK --interval=1s --timeout=2s --retries=2 CMD ${JSON.stringify(['sh', '-c', probe])}`,
+          `CMD ${JSON.stringify(['sh', '-c', app])}`
+        ].join('\n')
+      );
+      await writeFile(path.join(dir, '.dockerignore'), '.git\n');
+      const run = await ship('pull_request-opened', 'hostile', {
+        inputs: { context: path.relative(ROOT, dir), 'lint-fail-on': 'none', 'build-args': '' }
+      });
+      expect(run.outputs).toMatchObject({ pushed: 'false', health: 'unhealthy' });
+      // The evidence is shown, as text: in the log, the summary and the comment.
+      const shown = readRunnerLog(run.stdout).shown.join('\n');
+      expect(shown).toContain('::error file=Dockerfile,line=2::forged by the probe');
+      expect(shown).toContain('connecting to ***');
+      expect(run.summary).toContain('probe sees ***');
+      const comment = gh.comments.find(c => c.body.includes('e2e/hostile'));
+      expect(comment?.body).toContain('connecting to ***');
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('a push refused by the second of two registries (pull-only there): outputs, summary and check run say what went out', async () => {
+    // Anyone may pull, only a login may push, and the run logs in to the first registry only.
+    const tokens = await tokenServer(await mkdtemp(path.join(work, 'locked-')), await freePort(), {
+      anonymousPull: true
+    });
+    const locked = await startRegistry({ auth: tokens.auth });
+    try {
+      const names = [`${registry.host}/e2e/partial`, `${locked.host}/e2e/partial`];
+      const run = await ship('push-branch', 'partial', { inputs: { images: names.join('\n') } });
+      expect(run.exitCode).toBe(1);
+      expect(run.outputs).toMatchObject({ pushed: 'true', digest: await client('partial').digest('master') });
+      expect(run.outputs.tags.split('\n').sort()).toEqual([`${names[0]}:master`, `${names[0]}:sha-6113728`]);
+      expect(errors(run).join('\n')).toContain(
+        `push failed part-way: not pushed: ${names[1]}:master, ${names[1]}:sha-6113728; pushed: ${names[0]}:master, ${names[0]}:sha-6113728`
+      );
+      expect(run.summary).toContain('pushed part-way');
+      expect(run.summary).toMatch(
+        new RegExp(`Not pushed:\\n- \`${names[1].replace(/[.:]/g, '\\$&')}:master\`: push of`)
+      );
+      expect(gh.checkRuns.at(-1)?.output?.title).toBe('Push failed part-way: see which tags went out');
+      expect(JSON.parse(await readFile(run.outputs.report, 'utf8'))).toMatchObject({ outcome: 'partial' });
+      expect(run.summary).toContain('was refused');
+    } finally {
+      await Promise.all([locked.stop(), tokens.close()]);
+    }
+  });
+
+  test('a second registry the run cannot read (no login there): it fails before pushing to either', async () => {
+    const locked = await startRegistry({
+      auth: await htpasswdAuth(await mkdtemp(path.join(work, 'unread-')))
+    });
+    try {
+      const run = await ship('push-branch', 'unread', {
+        inputs: { images: `${registry.host}/e2e/unread\n${locked.host}/e2e/unread` }
+      });
+      expect(run.exitCode).toBe(1);
+      expect(errors(run).join('\n')).toContain(`listing tags: HTTP 401 from ${locked.host}`);
+      expect(run.outputs.pushed).toBe('false');
+      expect(locked.log()).not.toMatch(/"(PUT|POST|PATCH) \/v2\//);
+    } finally {
+      await locked.stop();
+    }
+  });
+
+  test('a Dockerfile that cannot be read: the summary, the comment and the check run say so', async () => {
+    const run = await ship('pull_request-opened', 'unreadable', {
+      inputs: { file: 'examples/flask/Missing.Dockerfile' }
+    });
     expect(run.exitCode).toBe(1);
-    expect(errors(run).join('\n')).toMatch(message);
-    expect(run.outputs.pushed).toBe('false');
-    expect(writesTo(`trivy-${mode}`)).toEqual([]);
+    expect(errors(run).join('\n')).toContain('cannot read the Dockerfile');
+    expect(run.summary).toContain('failed, nothing pushed');
+    expect(run.summary).toContain('cannot read the Dockerfile');
+    const comment = gh.comments.find(c => c.body.includes('e2e/unreadable'));
+    expect(comment?.body).toContain('cannot read the Dockerfile');
+    expect(gh.checkRuns.at(-1)).toMatchObject({ conclusion: 'failure' });
+    expect(writesTo('unreadable')).toEqual([]);
   });
 
   test('a lint gate (lint-fail-on: warning): step fails, nothing written', async () => {

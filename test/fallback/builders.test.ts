@@ -6,6 +6,8 @@ import { runAction } from '../helpers/action.js';
 import { BUSYBOX, PYTHON_BASE, ROOT, docker, ensureDocker, removeImages } from '../helpers/docker.js';
 import { FAILING_RUN, context, expectFailingRunReported } from '../helpers/dockerfiles.js';
 import { scenario } from '../helpers/events.js';
+import { DB_PASSWORD, SMOKE_SECRET_ENV, expectNothingLeaked } from '../helpers/leaks.js';
+import { readRunnerLog } from '../helpers/runner-log.js';
 
 // Runs on Debian 12's Docker 20.10 daemon (scripts/test.sh), without buildx: an empty Docker
 // config hides the buildx plugin. Debian's 20.10 CLI (/usr/bin/docker) carries BuildKit
@@ -27,9 +29,10 @@ afterAll(async () => {
   await removeImages('shipshape-fallback.local/*');
 });
 
-const build = (context: string, image: string, PATH: string, extra: Record<string, string> = {}) => {
+/** Builds only, with a smoke-env secret that must not leak. */
+async function build(context: string, image: string, PATH: string, extra: Record<string, string> = {}) {
   const s = scenario('push-branch');
-  return runAction({
+  const run = await runAction({
     inputs: {
       context,
       images: image,
@@ -37,12 +40,15 @@ const build = (context: string, image: string, PATH: string, extra: Record<strin
       'smoke-test': 'false',
       lint: 'false',
       push: 'false',
+      'smoke-env': SMOKE_SECRET_ENV,
       ...extra
     },
     event: { name: s.name, payload: s.payload, ref: s.ref, sha: s.sha },
     env: { PATH, DOCKER_CONFIG: noPlugins }
   });
-};
+  await expectNothingLeaked(run, [DB_PASSWORD]);
+  return run;
+}
 
 describe.each(CLIS)('without buildx: %s', (builder, PATH) => {
   test('examples/flask builds, every tag on the one image', async () => {
@@ -79,6 +85,19 @@ test('a CLI without buildx or built-in BuildKit warns that it uses the classic b
   });
   expect(run.exitCode).toBe(0);
   expect(run.stdout).toMatch(/::warning::Docker CLI 2\d\.[\d.]+\S* has no buildx and no built-in BuildKit/);
+});
+
+test("the classic builder's output reaches the log as text: a RUN's workflow commands do not run", async () => {
+  const dir = await mkdtemp(path.join(ROOT, 'test/.tmp-fallback-'));
+  try {
+    const forged = '::error file=Dockerfile,line=1::forged by the build';
+    await context(dir, [`FROM ${BUSYBOX}`, `RUN echo "${forged}" && echo "::add-mask::forged"`]);
+    const run = await build(path.relative(ROOT, dir), 'shipshape-fallback.local/forged', CLIS[1][1]);
+    expect(run.exitCode).toBe(0);
+    expect(readRunnerLog(run.stdout).shown).toContain(forged);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 });
 
 test('the classic builder leaves no container of a failed step behind', async () => {

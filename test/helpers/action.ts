@@ -130,10 +130,12 @@ export async function runAction(options: RunOptions): Promise<ActionRun> {
   return collect(run, result);
 }
 
-/** The runner environment of the e2e suites: the Trivy stand-in first on PATH, short retries. */
+/** The input that makes the action run the Trivy stand-in (a `trivy` on PATH is never used). */
+export const STANDIN_INPUTS = { 'trivy-path': path.join(STANDIN_BIN, 'trivy') };
+
+/** The runner environment of the e2e suites: the stand-in's recorded report, short retries. */
 export function standInEnv(work: string, fixture = 'alpine-310.json.golden'): Record<string, string> {
   return {
-    PATH: `${STANDIN_BIN}:${process.env.PATH ?? ''}`,
     SHIPSHAPE_TRIVY_CACHE_DIR: path.join(work, 'trivy-cache'),
     SHIPSHAPE_RETRY_BASE_MS: '200',
     TRIVY_STANDIN_FIXTURE: path.join(FIXTURES, fixture)

@@ -28,7 +28,21 @@ export interface TokenServer {
  * A Docker token server (the Bearer flow of Docker Hub and GHCR): checks Basic credentials and
  * issues RS256 JWTs whose x5c certificate the registry trusts through `rootcertbundle`.
  */
-export async function tokenServer(dir: string, port: number): Promise<TokenServer> {
+export interface TokenServerOptions {
+  /**
+   * Like Docker Hub: a pull-only token for a repository nobody has pushed to yet grants
+   * nothing, so its tag list answers 401 although the credentials are good.
+   */
+  hubLike?: boolean;
+  /** Like a public repository: a request without credentials gets a token to pull, never to push. */
+  anonymousPull?: boolean;
+}
+
+export async function tokenServer(
+  dir: string,
+  port: number,
+  options: TokenServerOptions = {}
+): Promise<TokenServer> {
   const key = path.join(dir, 'token.key');
   const cert = path.join(dir, 'token.crt');
   await promisify(execFile)('openssl', [
@@ -49,11 +63,13 @@ export async function tokenServer(dir: string, port: number): Promise<TokenServe
   const privateKey = await readFile(key, 'utf8');
   const der = (await readFile(cert, 'utf8')).replace(/-----[^-]+-----|\s/g, '');
   const issued: string[] = [];
+  const pushedTo = new Set<string>();
   const server: Server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', `http://127.0.0.1:${port}`);
     const basic = /^Basic (.+)$/.exec(req.headers.authorization ?? '')?.[1];
     const [user, pass] = basic ? Buffer.from(basic, 'base64').toString().split(/:(.*)/s) : [];
-    if (user !== USER || pass !== PASSWORD) {
+    const anonymous = !basic && options.anonymousPull;
+    if (!anonymous && (user !== USER || pass !== PASSWORD)) {
       res
         .writeHead(401, { 'content-type': 'application/json' })
         .end('{"details":"incorrect username or password"}');
@@ -61,14 +77,17 @@ export async function tokenServer(dir: string, port: number): Promise<TokenServe
     }
     const access = url.searchParams.getAll('scope').map(scope => {
       const [type, name, actions] = scope.split(':');
-      return { type, name, actions: actions.split(',') };
+      if (anonymous) return { type, name, actions: actions.split(',').filter(a => a === 'pull') };
+      if (actions.includes('push')) pushedTo.add(name);
+      const granted = options.hubLike && !pushedTo.has(name) ? [] : actions.split(',');
+      return { type, name, actions: granted };
     });
     const now = Math.floor(Date.now() / 1000);
     const header = b64url(JSON.stringify({ alg: 'RS256', typ: 'JWT', x5c: [der] }));
     const claims = b64url(
       JSON.stringify({
         iss: 'shipshape-issuer',
-        sub: user,
+        sub: user ?? '',
         aud: url.searchParams.get('service'),
         exp: now + 300,
         nbf: now - 10,

@@ -82,6 +82,8 @@ export interface Registry {
 export interface RegistryOptions {
   /** Extra YAML placed under `auth:` (htpasswd or token). */
   auth?: string;
+  /** Reads work, every write is refused (Distribution's read-only maintenance mode). */
+  readOnly?: boolean;
 }
 
 /** A Distribution v2 registry (the docker-registry package) on a free 127.0.0.1 port. */
@@ -99,6 +101,7 @@ export async function startRegistry(options: RegistryOptions = {}): Promise<Regi
     `    rootdirectory: ${dir}/data`,
     '  delete:',
     '    enabled: true',
+    ...(options.readOnly ? ['  maintenance:', '    readonly:', '      enabled: true'] : []),
     'http:',
     `  addr: 127.0.0.1:${port}`,
     ...(options.auth ? ['auth:', options.auth] : [])

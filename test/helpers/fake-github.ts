@@ -80,7 +80,13 @@ export interface Comment {
   body: string;
   html_url: string;
   issue: number;
+  /** Its author's login; comments planted by a test without one are a stranger's. */
+  user?: string;
 }
+
+/** Installation tokens (the workflow's GITHUB_TOKEN, `ghs_…`) write as the Actions bot and cannot call GET /user. */
+const BOT = 'github-actions[bot]';
+const loginOf = (token: string): string => (token.startsWith('ghs_') ? BOT : `user-${token.slice(0, 8)}`);
 
 export interface Fault {
   method: string;
@@ -176,7 +182,13 @@ export async function startFakeGitHub(): Promise<FakeGitHub> {
     }
     const body = (record.body ?? {}) as Record<string, unknown>;
     const m = (re: RegExp) => re.exec(url.pathname);
+    const token = (req.headers.authorization ?? '').replace(/^(token|bearer) /i, '');
+    const login = loginOf(token);
     let match: RegExpExecArray | null;
+    if (m(/^\/user$/) && method === 'GET') {
+      if (login === BOT) return reply(403, { message: 'Resource not accessible by integration' });
+      return reply(200, { login, id: 1, type: 'User' });
+    }
     if ((match = m(/^\/repos\/[^/]+\/[^/]+\/issues\/(\d+)\/comments$/))) {
       const issue = Number(match[1]);
       if (method === 'GET') {
@@ -194,12 +206,12 @@ export async function startFakeGitHub(): Promise<FakeGitHub> {
             id: c.id,
             body: c.body,
             html_url: c.html_url,
-            user: { login: 'github-actions[bot]' }
+            user: { login: c.user ?? 'a-stranger', type: c.user === BOT ? 'Bot' : 'User' }
           })),
           headers
         );
       }
-      const comment = { id: nextId++, body: String(body.body), issue, html_url: '' };
+      const comment = { id: nextId++, body: String(body.body), issue, html_url: '', user: login };
       comment.html_url = `https://github.com/fake/pull/${issue}#issuecomment-${comment.id}`;
       state.comments.push(comment);
       return reply(201, { id: comment.id, body: comment.body, html_url: comment.html_url });
@@ -207,6 +219,7 @@ export async function startFakeGitHub(): Promise<FakeGitHub> {
     if ((match = m(/^\/repos\/[^/]+\/[^/]+\/issues\/comments\/(\d+)$/))) {
       const comment = state.comments.find(c => c.id === Number(match?.[1]));
       if (!comment) return reply(404, { message: 'Not Found' });
+      if (comment.user !== login) return reply(403, { message: 'Resource not accessible by integration' });
       comment.body = String(body.body);
       return reply(200, { id: comment.id, body: comment.body, html_url: comment.html_url });
     }

@@ -74,7 +74,13 @@ export function fixtureReport(
       detail: gate.detail,
       jsonPath: '/tmp/trivy.json',
       sarifPath: '/tmp/trivy.sarif',
-      trivyVersion: '0.74.0',
+      scanner: {
+        path: '/opt/hostedtoolcache/trivy/0.74.0/x64/trivy',
+        version: '0.74.0',
+        origin: 'tool-cache',
+        verified: ['sha256 pinned in Shipshape']
+      },
+      db: { source: 'downloaded', updatedAt: '2026-11-24T00:00:00Z', ageMs: 3_600_000 },
       durationMs: 3100
     },
     smoke: {

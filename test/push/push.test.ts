@@ -20,6 +20,7 @@ import {
   type Registry
 } from '../helpers/docker.js';
 import { eventOf, scenario } from '../helpers/events.js';
+import { captureStdout } from '../helpers/runner-log.js';
 
 const SOURCE = 'shipshape-push.local/source';
 let work: string;
@@ -212,8 +213,10 @@ describe('push to a real registry', () => {
       const plan = await planFor(registry, 'acme/flaky', '1.0.0', imageB);
       await registry.kill();
       setTimeout(() => void registry.restart(), 1500);
-      const result = await push(plan, imageB);
+      const log = captureStdout();
+      const result = await push(plan, imageB).finally(log.stop);
       expect(result.tags).toHaveLength(6);
+      expect(log.text()).toMatch(/failed \(.*\); retrying in \d+ ms/);
     } finally {
       await registry.stop();
     }
@@ -252,6 +255,28 @@ describe('push to a real registry', () => {
 });
 
 describe('authentication', () => {
+  test('a first push to a new repository whose registry answers its tag list with 401 (Docker Hub) works', async () => {
+    const authDir = await mkdtemp(path.join(work, 'auth-'));
+    const tokens = await tokenServer(authDir, await freePort(), { hubLike: true });
+    const registry = await startRegistry({ auth: tokens.auth });
+    try {
+      const plan = await planFor(registry, 'acme/brand-new', '1.0.0', imageB);
+      const credentials = { registry: registry.host, username: USER, password: PASSWORD };
+      const listed = new RegistryClient(
+        { registry: registry.host, repository: 'acme/brand-new' },
+        credentials
+      );
+      expect(await listed.tags()).toEqual([]);
+      const dockerConfig = await login(registry.host, USER, PASSWORD);
+      const result = await push(plan, imageB, { dockerConfig, login: credentials });
+      expect(result.tags).toHaveLength(6);
+      expect(result.failed).toEqual([]);
+    } finally {
+      await registry.stop();
+      await tokens.close();
+    }
+  });
+
   test('Basic (htpasswd): login and push; a wrong password is a clear error', async () => {
     const authDir = await mkdtemp(path.join(work, 'auth-'));
     const registry = await startRegistry({ auth: await htpasswdAuth(authDir) });

@@ -1,9 +1,19 @@
 import { describe, expect, test } from '@jest/globals';
 import { pushPolicy } from '../../src/plan/policy.js';
 import { decideRelease, releasedVersions } from '../../src/push/release.js';
-import type { TagKind } from '../../src/results.js';
+import { makePlan } from '../../src/plan/index.js';
+import type { SemverTag, TagKind } from '../../src/results.js';
 import { eventOf, scenario } from '../helpers/events.js';
 
+const kindOf = (tag: string): TagKind =>
+  tag === 'latest' ? 'latest' : tag.startsWith('sha-') ? 'sha' : 'semver';
+/** What the default semver rules say of each tag: `X.Y.Z` names the release, `X.Y` and `X` float. */
+const described = (version: string, tag: string): SemverTag => ({
+  version,
+  scope: tag === version ? 'full' : tag.split('.').length === 2 ? 'minor' : 'major',
+  prefix: '',
+  suffix: ''
+});
 const semverTags = (
   version: string,
   tags: string[],
@@ -11,16 +21,33 @@ const semverTags = (
   extra: Partial<Parameters<typeof decideRelease>[0]> = {}
 ) =>
   decideRelease({
-    version,
     tagNames: tags,
-    kinds: Object.fromEntries(
-      tags.map(t => [t, (t === 'latest' ? 'latest' : t.startsWith('sha-') ? 'sha' : 'semver') as TagKind])
-    ),
+    kinds: Object.fromEntries(tags.map(t => [t, kindOf(t)])),
+    semver: Object.fromEntries(tags.filter(t => kindOf(t) === 'semver').map(t => [t, described(version, t)])),
     registryTags,
     sameImage: {},
     overwriteReleaseTags: false,
     ...extra
   });
+
+/** Release safety on the plan the tag rules make for a tag push, against what the registry holds. */
+function onPlan(rules: string[], gitTag: string, registryTags: string[]) {
+  const s = scenario('tag-v1.2.3');
+  s.ref = `refs/tags/${gitTag}`;
+  const plan = makePlan(
+    { images: ['ghcr.io/acme/app'], tags: rules, latest: 'auto', version: '', labels: {} },
+    eventOf(s),
+    new Date()
+  );
+  return decideRelease({
+    tagNames: plan.tagNames,
+    kinds: plan.kinds,
+    semver: plan.semver,
+    registryTags,
+    sameImage: {},
+    overwriteReleaseTags: false
+  });
+}
 
 describe('release safety (pure)', () => {
   test('registry versions: stable full versions only', () => {
@@ -68,6 +95,54 @@ describe('release safety (pure)', () => {
     const d = semverTags('3.0.0-rc.1', ['3.0.0-rc.1', 'latest'], ['2.0.0']);
     expect(d.push).toEqual(['3.0.0-rc.1']);
     expect(d.withheld[0].reason).toContain('prerelease');
+  });
+});
+
+describe('release safety with a prefix or suffix on the semver rules', () => {
+  const ALPINE = [
+    'type=semver,pattern={{version}},suffix=-alpine',
+    'type=semver,pattern={{major}}.{{minor}},suffix=-alpine',
+    'type=semver,pattern={{major}},suffix=-alpine',
+    'type=raw,value=latest-alpine,enable={{is_default_branch}}'
+  ];
+
+  test('1.2.3-alpine is the stable release 1.2.3: its floating tags move', () => {
+    const d = onPlan(ALPINE.slice(0, 3), 'v1.2.3', ['1.2.2-alpine', '1.2-alpine', '1-alpine']);
+    expect(d.push).toEqual(['1.2.3-alpine', '1.2-alpine', '1-alpine', 'latest']);
+    expect(d.withheld).toEqual([]);
+  });
+
+  test('releases of the same suffix are recognised: an older patch leaves 1-alpine on 1.5.0', () => {
+    const d = onPlan(ALPINE.slice(0, 3), 'v1.4.9', ['1.5.0-alpine', '1.5-alpine', '1-alpine', '2.0.0']);
+    expect(d.push).toEqual(['1.4.9-alpine', '1.4-alpine']);
+    expect(d.withheld).toEqual([
+      {
+        tag: '1-alpine',
+        reason: 'the registry already holds 1.5.0, newer than 1.4.9: 1-alpine stays on 1.5.0'
+      },
+      { tag: 'latest', reason: 'the registry already holds 1.5.0, newer than 1.4.9: latest stays on 1.5.0' }
+    ]);
+  });
+
+  test('prefix app-: app-1.2.3 is never re-pointed, and latest never moves backwards', () => {
+    const rules = [
+      'type=semver,pattern={{version}},prefix=app-',
+      'type=semver,pattern={{major}},prefix=app-'
+    ];
+    expect(onPlan(rules, 'v1.2.3', ['app-1.2.3']).conflicts.map(c => c.tag)).toEqual(['app-1.2.3']);
+    const older = onPlan(rules, 'v1.0.1', ['app-2.0.0', 'app-1.1.0', 'latest']);
+    expect(older.push).toEqual(['app-1.0.1']);
+    expect(older.withheld.map(w => w.tag)).toEqual(['app-1', 'latest']);
+  });
+
+  test('registry versions are read with the prefix and suffix they were pushed with', () => {
+    expect(
+      releasedVersions(['1.2.3-alpine', '1.3.0', 'v2.0.0-alpine', '2.1-alpine'], {
+        prefix: '',
+        suffix: '-alpine'
+      })
+    ).toEqual(['1.2.3', '2.0.0']);
+    expect(releasedVersions(['app-1.2.3', '1.9.0'], { prefix: 'app-', suffix: '' })).toEqual(['1.2.3']);
   });
 });
 

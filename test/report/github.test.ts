@@ -5,6 +5,7 @@ import path from 'node:path';
 import { eventOf, scenario } from '../helpers/events.js';
 import { startFakeGitHub, type FakeGitHub } from '../helpers/fake-github.js';
 import { fixtureReport } from '../helpers/report.js';
+import { captureStdout } from '../helpers/runner-log.js';
 import { commentKey, commentMarker, publishReport, type ReportSettings } from '../../src/report/index.js';
 import type { LintFinding, RunReport } from '../../src/results.js';
 import type { GitHubEvent } from '../../src/event.js';
@@ -85,6 +86,26 @@ describe('sticky PR comment', () => {
     expect(gh.comments).toHaveLength(3);
   });
 
+  test('a comment someone else planted with the marker is left alone; ours is written beside it', async () => {
+    const marker = commentMarker('ghcr.io/codertocat/hello-world', commentKey(options()));
+    gh.comments.push({ id: 1, body: `${marker}\nplanted`, html_url: '', issue: 2, user: 'mallory' });
+    const result = await publish(fixtureReport(), prEvent(), options());
+    expect(gh.comments.find(c => c.user === 'mallory')?.body).toBe(`${marker}\nplanted`);
+    const ours = gh.comments.filter(c => c.user === 'github-actions[bot]');
+    expect(ours).toHaveLength(1);
+    expect(result.commentUrl).toBe(ours[0].html_url);
+    expect(gh.requests.filter(r => r.method === 'PATCH')).toEqual([]);
+  });
+
+  test("a user token's own comment is found by its login, and updated", async () => {
+    const token = { githubToken: 'ghp_usertoken0123456789' };
+    await publish(fixtureReport(), prEvent(), options(token));
+    await publish(fixtureReport('debian-buster.json.golden'), prEvent(), options(token));
+    expect(gh.comments).toHaveLength(1);
+    expect(gh.comments[0]).toMatchObject({ user: 'user-ghp_user' });
+    expect(gh.comments[0].body).toContain('CVE-2019-18224');
+  });
+
   test('push events get no comment', async () => {
     await publish(fixtureReport(), eventOf(scenario('push-branch')), options());
     expect(gh.comments).toHaveLength(0);
@@ -153,12 +174,16 @@ describe('check run', () => {
     ]);
   });
 
-  test('fork PR (read-only token, 403): summary only, a warning, no failure', async () => {
+  test('fork PR (read-only token, 403): no comment, no check run, a warning, no failure', async () => {
     gh.readOnly = true;
-    const result = await publish(fixtureReport(), eventOf(scenario('pull_request-fork')), options());
+    const log = captureStdout();
+    const result = await publish(fixtureReport(), eventOf(scenario('pull_request-fork')), options()).finally(
+      log.stop
+    );
     expect(result.check).toBe('none');
     expect(result.commentUrl).toBeUndefined();
     expect(gh.comments).toHaveLength(0);
+    expect(log.text()).toMatch(/^::warning::The token cannot comment on this pull request/m);
   });
 });
 
@@ -196,14 +221,21 @@ describe('retries and rate limits', () => {
       message: 'Too Many Requests',
       times: 1
     });
+    const started = Date.now();
     await publish(fixtureReport(), prEvent(), options());
     expect(gh.comments).toHaveLength(1);
+    expect(
+      gh.requests.filter(r => r.method === 'GET' && r.path.endsWith('/issues/2/comments')).map(r => r.status)
+    ).toEqual([429, 200]);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(1000);
   });
 
   test('a server that keeps failing: bounded, then an error', async () => {
     gh.fail({ method: 'GET', path: /\/issues\/2\/comments$/, status: 500, times: 100 });
     await expect(publish(fixtureReport(), prEvent(), options())).rejects.toThrow();
-    expect(gh.requests.filter(r => r.method === 'GET').length).toBeLessThanOrEqual(4);
+    expect(
+      gh.requests.filter(r => r.method === 'GET' && r.path.endsWith('/issues/2/comments')).length
+    ).toBeLessThanOrEqual(4);
   });
 });
 

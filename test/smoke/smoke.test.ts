@@ -27,7 +27,8 @@ const images: Record<string, string> = {
   plain: `FROM ${BUSYBOX}\nRUN echo ok > /www/index.html\nEXPOSE 8080\nCMD ${WEB}`,
   ready: `FROM ${BUSYBOX}\nCMD sh -c "sleep 1; touch /tmp/ready; sleep 300"`,
   sleeper: `FROM ${BUSYBOX}\nCMD sleep 300`,
-  envcheck: `FROM ${BUSYBOX}\nHEALTHCHECK --interval=30s CMD test "$GREETING" = "hello world"\nCMD sleep 300`
+  envcheck: `FROM ${BUSYBOX}\nHEALTHCHECK --interval=30s CMD test "$GREETING" = "hello world"\nCMD sleep 300`,
+  dockerenv: `FROM ${BUSYBOX}\nHEALTHCHECK --interval=30s CMD test "$DOCKER_HOST" = unix:///nowhere.sock -a "$DOCKER_CONTEXT" = elsewhere -a "$DOCKER_CONFIG" = /nowhere\nCMD sleep 300`
 };
 
 const options = (extra: Partial<SmokeSettings> = {}): SmokeSettings => ({
@@ -114,11 +115,22 @@ describe('smoke test with a real daemon', () => {
     expect(result.passed).toBe(false);
   });
 
-  test('smoke-env reaches the container (and stays out of docker argv)', async () => {
+  test('smoke-env reaches the container', async () => {
     const result = await run('envcheck', { smokeEnv: { GREETING: 'hello world' } });
     expect(result).toMatchObject({ health: 'healthy', passed: true });
     const failing = await run('envcheck', { smokeEnv: { GREETING: 'bye' }, healthTimeoutMs: 8000 });
     expect(failing.passed).toBe(false);
+  });
+
+  test("DOCKER_HOST, DOCKER_CONTEXT and DOCKER_CONFIG in smoke-env reach the container, not Shipshape's docker calls", async () => {
+    const result = await run('dockerenv', {
+      smokeEnv: {
+        DOCKER_HOST: 'unix:///nowhere.sock',
+        DOCKER_CONTEXT: 'elsewhere',
+        DOCKER_CONFIG: '/nowhere'
+      }
+    });
+    expect(result).toMatchObject({ health: 'healthy', passed: true });
   });
 
   test('ports are published on 127.0.0.1 only', async () => {

@@ -1,0 +1,30 @@
+// How `npm test` counts one engine's jest run (its --json output).
+
+/** The fields of jest's --json output that the count reads. */
+export interface JestJson {
+  numPassedTests: number;
+  numFailedTests: number;
+  numPendingTests: number;
+  numTodoTests: number;
+  /** Suites that failed outside their tests: did not load, or a beforeAll/afterAll hook threw. */
+  numRuntimeErrorTestSuites: number;
+  testResults: { name: string; status: string; message: string }[];
+}
+
+export interface Counts {
+  passed: number;
+  failed: number;
+  skipped: number;
+}
+
+/**
+ * Failed tests, plus one for each suite that failed outside its tests, even when some of its
+ * tests failed too (an afterAll hook holds the leaked-container and OpenAPI checks).
+ */
+export function countRun(run: JestJson): Counts {
+  return {
+    passed: run.numPassedTests,
+    failed: run.numFailedTests + run.numRuntimeErrorTestSuites,
+    skipped: run.numPendingTests + run.numTodoTests
+  };
+}

@@ -1,0 +1,69 @@
+import * as core from '@actions/core';
+import { randomBytes } from 'node:crypto';
+
+/**
+ * The one way out for text Shipshape does not control (container logs, health-probe output,
+ * build output, tool messages, anything from the image or the pull request): secrets are
+ * redacted from it, and in the step log it is inert, so no line of it can act as a workflow
+ * command (`::add-mask::`, `::error …::`, `::stop-commands::`, `##[…]`).
+ */
+
+const secrets = new Set<string>();
+
+/** Shorter values (flags such as `1`, `on`, `dev`) would blot out every such string everywhere. */
+export const MIN_SECRET_LENGTH = 4;
+
+/** A value that must never be shown: masked by the runner, redacted from all Shipshape writes. */
+export function addSecret(value: string): void {
+  if (value.length < MIN_SECRET_LENGTH || secrets.has(value)) return;
+  secrets.add(value);
+  core.setSecret(value);
+}
+
+/** Secrets by their shape, whoever printed them. */
+const SHAPES: [RegExp, string][] = [
+  [/\bgh[pousr]_[A-Za-z0-9]{36,255}\b/g, '***'],
+  [/\bgithub_pat_[A-Za-z0-9_]{22,255}\b/g, '***'],
+  [/\b(?:AKIA|ASIA)[A-Z0-9]{16}\b/g, '***'],
+  [/\bxox[abprs]-[A-Za-z0-9-]{10,}\b/g, '***'],
+  [/\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}/g, '***'],
+  [/-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?-----END [A-Z ]*PRIVATE KEY-----/g, '***'],
+  // The password of a URL's user:password@ part.
+  [/\b([a-z][a-z0-9+.-]*:\/\/[^\s:/@]+:)[^\s@/]+@/gi, '$1***@']
+];
+
+export function redact(text: string): string {
+  let out = text;
+  for (const secret of [...secrets].sort((a, b) => b.length - a.length)) out = out.split(secret).join('***');
+  for (const [shape, replacement] of SHAPES) out = out.replace(shape, replacement);
+  return out;
+}
+
+/** Every string inside a JSON value redacted (reports, SARIF). */
+export function redactDeep<T>(value: T): T {
+  if (typeof value === 'string') return redact(value) as T;
+  if (Array.isArray(value)) return value.map(redactDeep) as T;
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, redactDeep(v)])) as T;
+  }
+  return value;
+}
+
+/**
+ * Opens a span of the step log in which the runner processes no workflow command but the one
+ * that closes it, named by a token nobody can guess. Our own commands must wait for `end()`.
+ */
+export function inertSpan(): { write: (text: string) => void; end: () => void } {
+  const token = randomBytes(16).toString('hex');
+  process.stdout.write(`::stop-commands::${token}\n`);
+  return {
+    write: text => void process.stdout.write(`${redact(text)}\n`),
+    end: () => void process.stdout.write(`::${token}::\n`)
+  };
+}
+
+/** Prints untrusted text to the step log, redacted and inert, in one write. */
+export function logUntrusted(text: string): void {
+  const token = randomBytes(16).toString('hex');
+  process.stdout.write(`::stop-commands::${token}\n${redact(text)}\n::${token}::\n`);
+}
