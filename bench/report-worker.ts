@@ -17,6 +17,7 @@ const report: RunReport = {
     tagNames: ['1.0.0'],
     tags: ['ghcr.io/acme/app:1.0.0'],
     labels: [],
+    annotations: [],
     warnings: [],
     kinds: {},
     semver: {},

@@ -16,8 +16,11 @@ export interface EventPayload {
     base: { ref: string; repo?: { full_name?: string } | null };
   };
   release?: { tag_name: string; prerelease?: boolean; draft?: boolean };
+  /** The pull request number on pull_request(_target) events. */
+  number?: number;
   base_ref?: string | null;
-  head_commit?: { timestamp?: string } | null;
+  commits?: { id?: string; timestamp?: string }[];
+  head_commit?: { id?: string; timestamp?: string } | null;
 }
 
 /** Everything the plan needs to know about the run that triggered the action. */
@@ -54,6 +57,10 @@ export function eventFrom(env: Env, payload: EventPayload): GitHubEvent {
   let ref = env.GITHUB_REF ?? '';
   // The runner sets GITHUB_REF for releases; payloads replayed without it still name the tag.
   if (!ref && payload.release?.tag_name) ref = `refs/tags/${payload.release.tag_name}`;
+  // pull_request_target runs on the base branch's ref, but the image is the pull request's
+  // (docker/metadata-action reads it as the pull request too).
+  const prNumber = payload.number ?? payload.pull_request?.number;
+  if (eventName === 'pull_request_target' && prNumber !== undefined) ref = `refs/pull/${prNumber}/merge`;
   // On pull requests GITHUB_SHA is a throwaway merge commit; the head is what people see and
   // review (docker/metadata-action does the same with DOCKER_METADATA_PR_HEAD_SHA=true).
   const sha = payload.pull_request?.head.sha ?? env.GITHUB_SHA ?? '';

@@ -23,12 +23,19 @@ export interface Inputs {
   file: string;
   images: string[];
   tags: string[];
+  flavor: string[];
+  /** `auto` yields to the flavor's `latest=`. */
   latest: 'auto' | 'true' | 'false';
   version: string;
   buildArgs: Record<string, string>;
   target: string;
   platforms: string[];
   labels: Record<string, string>;
+  annotations: Record<string, string>;
+  /** DOCKER_METADATA_ANNOTATIONS_LEVELS, as metadata-action reads it. */
+  annotationLevels: string[];
+  /** DOCKER_METADATA_SHORT_SHA_LENGTH, as metadata-action reads it. */
+  shortShaLength: number;
   noCache: boolean;
   cache: boolean;
   cacheFrom: CacheSpec[];
@@ -208,6 +215,32 @@ function port(read: InputReader): number | undefined {
   return n;
 }
 
+const LEVEL = /^(?:manifest|index|manifest-descriptor|index-descriptor)(?:\[[^\]]+\])?$/;
+
+/** Where annotations go: `manifest` unless DOCKER_METADATA_ANNOTATIONS_LEVELS says otherwise. */
+function annotationLevels(value = ''): string[] {
+  const levels = list(value || 'manifest');
+  const bad = levels.find(level => !LEVEL.test(level));
+  if (bad) {
+    throw new Error(
+      `DOCKER_METADATA_ANNOTATIONS_LEVELS: unknown level "${bad}" (manifest, index, manifest-descriptor, index-descriptor, optionally with [os/arch])`
+    );
+  }
+  return levels;
+}
+
+const SHORT_SHA = 7;
+
+/** The length of `{{sha}}` and type=sha's short form; a length beyond the SHA's gives all of it. */
+function shortShaLength(value = ''): number {
+  if (!value.trim()) return SHORT_SHA;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) {
+    throw new Error(`DOCKER_METADATA_SHORT_SHA_LENGTH must be a positive whole number; got "${value}"`);
+  }
+  return n;
+}
+
 export function getInputs(read: InputReader = actionInput, env = process.env): Inputs {
   const workspace = path.resolve(env.GITHUB_WORKSPACE ?? process.cwd());
   const context = insideWorkspace(workspace, read('context') || '.', 'context');
@@ -224,12 +257,16 @@ export function getInputs(read: InputReader = actionInput, env = process.env): I
     file,
     images: lines(read('images')),
     tags: lines(read('tags')),
+    flavor: lines(read('flavor')),
     latest: oneOf(read, 'latest', ['auto', 'true', 'false'], 'auto'),
     version: read('version').trim(),
     buildArgs: keyValues(read, 'build-args'),
     target: read('target').trim(),
     platforms: list(read('platforms')),
     labels: keyValues(read, 'labels'),
+    annotations: keyValues(read, 'annotations'),
+    annotationLevels: annotationLevels(env.DOCKER_METADATA_ANNOTATIONS_LEVELS),
+    shortShaLength: shortShaLength(env.DOCKER_METADATA_SHORT_SHA_LENGTH),
     noCache: bool(read, 'no-cache', false),
     cache: bool(read, 'cache', true),
     cacheFrom: lines(read('cache-from')).map(l => parseCacheSpec(l, 'cache-from')),

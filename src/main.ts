@@ -5,7 +5,7 @@ import { readEvent, runUrl, type GitHubEvent } from './event.js';
 import { decideGates, failureOf } from './gate.js';
 import { getInputs, type Inputs } from './inputs.js';
 import { setPlanOutputs, setReportOutputs, setResultOutputs } from './outputs.js';
-import { makePlan, pushPolicy } from './plan/index.js';
+import { planStage, pushPolicy } from './plan/index.js';
 import type { BuildResult, RunReport } from './results.js';
 import { startRun, type RunContext } from './state.js';
 import { addSecret, redact } from './untrusted.js';
@@ -68,7 +68,7 @@ export async function run(): Promise<void> {
     for (const secret of [inputs.password, inputs.githubToken, ...Object.values(inputs.smokeEnv)])
       addSecret(secret);
     const event = readEvent();
-    const plan = makePlan(inputs, event, new Date());
+    const plan = await planStage(inputs, event, new Date());
     for (const warning of plan.warnings) core.warning(warning);
     setPlanOutputs(plan);
     const context = await startRun();

@@ -1,11 +1,22 @@
 import * as core from '@actions/core';
 import type { Plan, RunReport } from './results.js';
 
+/** `tags`, `tag-names` and `json` (metadata-action's shape) for a list of full references. */
+function setTagOutputs(plan: Plan, tags: string[]): void {
+  core.setOutput('tags', tags.join('\n'));
+  core.setOutput('tag-names', [...new Set(tags.map(t => t.slice(t.lastIndexOf(':') + 1)))].join('\n'));
+  const labels = Object.fromEntries(
+    plan.labels.map(l => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)])
+  );
+  core.setOutput('json', JSON.stringify({ tags, labels, annotations: plan.annotations }));
+}
+
 /** What the plan alone decides: set even on a dry run or before a failed build. */
 export function setPlanOutputs(plan: Plan): void {
   core.setOutput('version', plan.version);
-  core.setOutput('tags', plan.tags.join('\n'));
+  setTagOutputs(plan, plan.tags);
   core.setOutput('labels', plan.labels.join('\n'));
+  core.setOutput('annotations', plan.annotations.join('\n'));
   core.setOutput('image', plan.tags[0] ?? '');
 }
 
@@ -24,7 +35,7 @@ export function setResultOutputs(report: RunReport): void {
   core.setOutput('pushed', String(report.push?.pushed ?? false));
   core.setOutput('digest', Object.values(report.push?.digests ?? {})[0] ?? '');
   // After a push, `tags` says what went out; withheld tags are not in it.
-  if (report.push?.pushed) core.setOutput('tags', report.push.tags.join('\n'));
+  if (report.push?.pushed) setTagOutputs(report.plan, report.push.tags);
 }
 
 export function setReportOutputs(published: { reportPath: string; commentUrl?: string }): void {

@@ -13,7 +13,8 @@ export interface CacheSpec {
 /** `provenance`: attach SLSA provenance (`min`/`max`), never (`false`), or where the builder can (`auto`). */
 export type ProvenanceMode = 'auto' | 'false' | 'min' | 'max';
 
-export type TagKind = 'schedule' | 'semver' | 'edge' | 'branch' | 'tag' | 'pr' | 'raw' | 'sha' | 'latest';
+export type TagKind =
+  'schedule' | 'semver' | 'pep440' | 'match' | 'edge' | 'branch' | 'tag' | 'pr' | 'raw' | 'sha' | 'latest';
 
 /** A tag a semver rule made: which version, which part of it, with which prefix and suffix. */
 export interface SemverTag {
@@ -33,6 +34,8 @@ export interface Plan {
   /** Full references: every tag name on every image. */
   tags: string[];
   labels: string[];
+  /** `level:key=value`, as docker buildx build --annotation and metadata-action's output take them. */
+  annotations: string[];
   warnings: string[];
   kinds: Record<string, TagKind>;
   /** What each tag of kind `semver` names; release safety compares releases by these. */

@@ -105,8 +105,11 @@ describe('on-demand loading holds in the bundle', () => {
   const chunks = readdirSync(dist).filter(f => /^\d+\.index\.js$/.test(f));
   const read = (file: string): string => readFileSync(path.join(dist, file), 'utf8');
   // A string each kind of code carries: the registry client's tag list, the tool cache's
-  // directory variable, Octokit's user agent, the Actions cache service's URL variable.
+  // directory variable, Octokit's user agent, the Actions cache service's URL variable,
+  // moment-timezone's and XRegExp's (PEP 440's) names for themselves.
   const MARKERS = {
+    'date formatting': 'Moment Timezone',
+    'PEP 440': 'XRegExp',
     registry: 'tags/list?n=1000',
     'tool-cache': 'RUNNER_TOOL_CACHE',
     'GitHub client': 'octokit-core.js',

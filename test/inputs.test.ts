@@ -64,6 +64,47 @@ describe('getInputs', () => {
   });
 });
 
+describe("docker/metadata-action's environment variables", () => {
+  test('DOCKER_METADATA_SHORT_SHA_LENGTH and DOCKER_METADATA_ANNOTATIONS_LEVELS are read once, with defaults', () => {
+    expect(getInputs(reader({}), env)).toMatchObject({ shortShaLength: 7, annotationLevels: ['manifest'] });
+    const set = {
+      ...env,
+      DOCKER_METADATA_SHORT_SHA_LENGTH: '12',
+      DOCKER_METADATA_ANNOTATIONS_LEVELS: 'manifest,index'
+    };
+    expect(getInputs(reader({}), set)).toMatchObject({
+      shortShaLength: 12,
+      annotationLevels: ['manifest', 'index']
+    });
+  });
+
+  test.each([
+    [
+      { DOCKER_METADATA_SHORT_SHA_LENGTH: 'seven' },
+      'DOCKER_METADATA_SHORT_SHA_LENGTH must be a positive whole number; got "seven"'
+    ],
+    [
+      { DOCKER_METADATA_SHORT_SHA_LENGTH: '0' },
+      'DOCKER_METADATA_SHORT_SHA_LENGTH must be a positive whole number'
+    ],
+    [
+      { DOCKER_METADATA_ANNOTATIONS_LEVELS: 'manifest,config' },
+      'DOCKER_METADATA_ANNOTATIONS_LEVELS: unknown level "config"'
+    ]
+  ])('%j is refused', (vars, message) => {
+    expect(() => getInputs(reader({}), { ...env, ...vars })).toThrow(message);
+  });
+
+  test('flavor lines and annotations are read as written', () => {
+    const inputs = getInputs(
+      reader({ flavor: 'latest=false\nprefix=app-,onlatest=true', annotations: 'a=1\nindex:b=2' }),
+      env
+    );
+    expect(inputs.flavor).toEqual(['latest=false', 'prefix=app-,onlatest=true']);
+    expect(inputs.annotations).toEqual({ a: '1', 'index:b': '2' });
+  });
+});
+
 describe('parseDuration', () => {
   test.each([
     ['60s', 60000],

@@ -6,6 +6,8 @@ export interface BuildRequest {
   file: string;
   tags: string[];
   labels: string[];
+  /** `level:key=value`; only ones this builder keeps (see buildAnnotations). */
+  annotations: string[];
   buildArgs: Record<string, string>;
   target: string;
   platforms: string[];
@@ -40,6 +42,7 @@ export function buildCommand(req: BuildRequest, builder: Builder): BuildCommand 
   if (req.platforms.length > 0) args.push('--platform', req.platforms.join(','));
   if (req.noCache) args.push('--no-cache');
   if (buildx) {
+    for (const annotation of req.annotations) args.push('--annotation', annotation);
     for (const spec of req.cacheFrom) args.push('--cache-from', cacheArg(spec));
     for (const spec of req.cacheTo) args.push('--cache-to', cacheArg(spec));
     if (req.provenance)

@@ -10,7 +10,7 @@ import { cacheArg, cacheExports, cacheUse, planCache, type CachePlan, type Cache
 import { buildCommand, type BuildRequest } from './command.js';
 import { describeBuildFailure, failingLine, parseBuildFailure } from './failure.js';
 import { loadPlatform } from './load.js';
-import { preflight } from './preflight.js';
+import { buildAnnotations, preflight } from './preflight.js';
 
 /** The inputs the build reads (named as in Inputs). */
 export interface BuildSettings extends CacheSettings {
@@ -100,10 +100,13 @@ export async function buildImage(
   await mkdir(dir, { recursive: true });
   const cache = planCache(settings, caps, plan, pushes, dir);
   const layout = caps.output === 'layout' ? path.join(dir, 'image') : undefined;
+  const annotated = buildAnnotations(plan.annotations, builder, caps, settings.platforms);
+  if (annotated.dropped) core.info(`Annotations not on the image: ${annotated.dropped}`);
   const request: BuildRequest = {
     ...settings,
     tags: plan.tags,
     labels: plan.labels,
+    annotations: annotated.annotations,
     cacheFrom: cache.from,
     cacheTo: cache.to,
     provenance: checked.provenance,

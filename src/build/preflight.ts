@@ -49,3 +49,32 @@ export function preflight(
     ? { provenance: 'min', notes: [] }
     : { provenance: 'false', notes: [`no provenance: the ${store} cannot hold attestations`] };
 }
+
+/**
+ * The annotations this builder can put on the image it pushes (pure), and why any are left
+ * out: they need buildx and a store that keeps manifests as built (the containerd store or
+ * an OCI layout), and `index:` ones need an index, which one platform does not make.
+ */
+export function buildAnnotations(
+  annotations: string[],
+  builder: Builder,
+  caps: Capabilities,
+  platforms: string[]
+): { annotations: string[]; dropped?: string } {
+  if (annotations.length === 0) return { annotations };
+  if (builder.kind !== 'buildx') return { annotations: [], dropped: 'annotations need docker buildx' };
+  if (caps.output !== 'layout' && builder.store !== 'containerd') {
+    return {
+      annotations: [],
+      dropped: 'the classic image store keeps no manifest annotations (the labels carry the same keys)'
+    };
+  }
+  if (platforms.length > 1) return { annotations };
+  const kept = annotations.filter(a => !/^index(-descriptor)?[[:]/.test(a));
+  return kept.length === annotations.length
+    ? { annotations }
+    : {
+        annotations: kept,
+        dropped: 'index annotations need a multi-platform build (one platform makes no index)'
+      };
+}

@@ -1,9 +1,20 @@
 import type { GitHubEvent } from '../event.js';
 import type { Plan } from '../results.js';
+import { parseFlavor, type LatestMode } from './flavor.js';
 import { parseImages } from './images.js';
 import { mergeLabels, ociLabels } from './labels.js';
-import { DEFAULT_TAG_RULES, parseRules } from './rules.js';
-import { branchOf, computeVersion, sanitizeTag, tagsFor, type LatestMode } from './tags.js';
+import type { Facts } from './lookups.js';
+import { DEFAULT_TAG_RULES, parseRules, type TagRule } from './rules.js';
+import {
+  branchOf,
+  computeVersion,
+  globalVars,
+  sanitizeTag,
+  tagsFor,
+  type Libraries,
+  type TagContext
+} from './tags.js';
+import { render } from './template.js';
 
 export { pushPolicy } from './policy.js';
 
@@ -11,9 +22,23 @@ export { pushPolicy } from './policy.js';
 export interface PlanSettings {
   images: string[];
   tags: string[];
+  flavor: string[];
+  /** The `latest` input; `auto` yields to the flavor's `latest=`. */
   latest: LatestMode;
   version: string;
   labels: Record<string, string>;
+  annotations: Record<string, string>;
+  /** DOCKER_METADATA_ANNOTATIONS_LEVELS: where the annotations go (`manifest`, `index`…). */
+  annotationLevels: string[];
+  /** DOCKER_METADATA_SHORT_SHA_LENGTH. */
+  shortShaLength: number;
+  githubToken: string;
+}
+
+/** What the plan had to load or look up: libraries for the rules, facts the payload lacked. */
+export interface PlanExtras {
+  libraries?: Libraries;
+  facts?: Facts;
 }
 
 /** Where this run's build cache goes and where earlier runs' cache is read from (pure). */
@@ -27,44 +52,121 @@ export function cacheScopes(event: GitHubEvent): Plan['cache'] {
   return { export: own, import: [...new Set(nearest)] };
 }
 
+/** The time of the built commit when the payload carries it (pushes do; pull requests do not). */
+export function payloadCommitDate(event: GitHubEvent): Date | undefined {
+  const { commits, head_commit: head } = event.payload;
+  const found = commits?.find(c => c.id === event.sha) ?? (head?.id === event.sha ? head : undefined);
+  return found?.timestamp ? new Date(found.timestamp) : undefined;
+}
+
+/** An annotation written with its own level (`index:key=value`) goes only there. */
+const LEVELED = /^(?:manifest|index|manifest-descriptor|index-descriptor)(?:\[[^\]]*\])?:/;
+
+const rulesOf = (settings: PlanSettings): TagRule[] =>
+  parseRules(settings.tags.length > 0 ? settings.tags : DEFAULT_TAG_RULES);
+
+/** What this run's rules need beyond the payload (pure): which libraries, which look-ups. */
+export function needsOf(settings: PlanSettings, event: GitHubEvent) {
+  // Schedule rules only produce on schedule events: elsewhere their dates are never formatted.
+  const rules = rulesOf(settings).filter(r => r.type !== 'schedule' || /schedule/.test(event.eventName));
+  const texts = [
+    ...rules.map(r => r.source),
+    ...settings.flavor,
+    ...Object.values(settings.labels),
+    ...Object.values(settings.annotations)
+  ];
+  const uses = (name: string): boolean => texts.some(t => new RegExp(`\\{\\{\\s*${name}\\b`).test(t));
+  const edgeOnDefault =
+    branchOf(event.ref) !== undefined && rules.some(r => r.type === 'edge' && !r.attrs.branch);
+  return {
+    dates: uses('date') || uses('commit_date'),
+    pep440: rules.some(r => r.type === 'pep440'),
+    defaultBranch:
+      !event.payload.repository?.default_branch &&
+      (edgeOnDefault || uses('is_default_branch') || uses('is_not_default_branch')),
+    commitDate: Boolean(event.sha) && uses('commit_date') && !payloadCommitDate(event)
+  };
+}
+
 /** Pure: what to build and how to name it, from the inputs and the triggering event. */
-export function makePlan(inputs: PlanSettings, event: GitHubEvent, now: Date): Plan {
-  const images = parseImages(inputs.images, event.repository);
-  const rules = parseRules(inputs.tags.length > 0 ? inputs.tags : DEFAULT_TAG_RULES);
-  const commitTime = event.payload.head_commit?.timestamp;
-  const version = computeVersion(rules, {
+export function makePlan(
+  settings: PlanSettings,
+  event: GitHubEvent,
+  now: Date,
+  extras: PlanExtras = {}
+): Plan {
+  const images = parseImages(settings.images, event.repository);
+  const rules = rulesOf(settings);
+  const facts = extras.facts ?? { warnings: [] };
+  const context: TagContext = {
     eventName: event.eventName,
     ref: event.ref,
     sha: event.sha,
-    defaultBranch: event.payload.repository?.default_branch ?? '',
+    defaultBranch: event.payload.repository?.default_branch ?? facts.defaultBranch ?? '',
     baseRef: (event.payload.base_ref ?? event.payload.pull_request?.base.ref ?? '').replace(
       /^refs\/heads\//,
       ''
     ),
-    version: inputs.version,
-    latest: inputs.latest,
+    version: settings.version,
+    flavor: parseFlavor(settings.flavor, settings.latest),
+    shortShaLength: settings.shortShaLength,
     now,
-    commitDate: commitTime ? new Date(commitTime) : now
-  });
+    commitDate: payloadCommitDate(event) ?? facts.commitDate ?? now,
+    libraries: extras.libraries ?? {}
+  };
+  const version = computeVersion(rules, context);
   const tagNames = tagsFor(version);
-  const warnings = [...version.warnings];
+  const warnings = [...facts.warnings, ...version.warnings];
   if (tagNames.length === 0) {
     warnings.push(`no tag rule produced a tag for event "${event.eventName}" on ref "${event.ref}"`);
   }
+  const vars = globalVars(context);
+  const custom = (input: 'labels' | 'annotations'): Record<string, string> =>
+    Object.fromEntries(
+      Object.entries(settings[input]).map(([key, value]) => {
+        try {
+          return [key, render(value, vars)];
+        } catch (error) {
+          throw new Error(`input "${input}": ${key}: ${(error as Error).message}`);
+        }
+      })
+    );
   // The commit's time when the event has it (as SOURCE_DATE_EPOCH does): a re-run builds the same image.
-  const labels = mergeLabels(
-    ociLabels(event, version.main ?? '', commitTime ? new Date(commitTime) : now),
-    inputs.labels
-  );
+  const commitTime = event.payload.head_commit?.timestamp;
+  const oci = ociLabels(event, version.main ?? '', commitTime ? new Date(commitTime) : now);
+  const annotations = mergeLabels(oci, custom('annotations'));
   return {
     version: version.main ?? '',
     images,
     tagNames,
     tags: images.flatMap(image => tagNames.map(tag => `${image}:${tag}`)),
-    labels,
+    labels: mergeLabels(oci, custom('labels')),
+    annotations: [
+      ...settings.annotationLevels.flatMap(level =>
+        annotations.filter(a => !LEVELED.test(a)).map(a => `${level}:${a}`)
+      ),
+      ...annotations.filter(a => LEVELED.test(a))
+    ],
     warnings,
     kinds: version.kinds,
     semver: version.semver,
     cache: cacheScopes(event)
   };
+}
+
+/**
+ * The plan stage: loads what the rules need (moment-timezone for dates, PEP 440) and looks up
+ * what the payload lacks (default branch, commit date) only when a rule uses it, then plans.
+ */
+export async function planStage(settings: PlanSettings, event: GitHubEvent, now: Date): Promise<Plan> {
+  const needs = needsOf(settings, event);
+  const libraries: Libraries = {
+    formatDate: needs.dates ? (await import('./dates.js')).formatDate : undefined,
+    pep440: needs.pep440 ? (await import('@renovate/pep440')).default : undefined
+  };
+  const facts =
+    needs.defaultBranch || needs.commitDate
+      ? await (await import('./lookups.js')).lookUp(needs, event, settings.githubToken)
+      : undefined;
+  return makePlan(settings, event, now, { libraries, facts });
 }

@@ -4,7 +4,7 @@ import { splitCsv } from '../csv.js';
  * Parser for the `tags` input: docker/metadata-action's rule grammar, one rule per line,
  * comma-separated `key=value` attributes (double quotes protect commas).
  */
-export type RuleType = 'schedule' | 'semver' | 'edge' | 'ref' | 'raw' | 'sha';
+export type RuleType = 'schedule' | 'semver' | 'pep440' | 'match' | 'edge' | 'ref' | 'raw' | 'sha';
 export type RefEvent = 'branch' | 'tag' | 'pr';
 
 export interface TagRule {
@@ -19,6 +19,8 @@ export interface TagRule {
 const DEFAULT_PRIORITY: Record<RuleType, number> = {
   schedule: 1000,
   semver: 900,
+  pep440: 900,
+  match: 800,
   edge: 700,
   ref: 600,
   raw: 200,
@@ -27,7 +29,9 @@ const DEFAULT_PRIORITY: Record<RuleType, number> = {
 
 const ALLOWED: Record<RuleType, string[]> = {
   schedule: ['pattern'],
-  semver: ['pattern', 'value'],
+  semver: ['pattern', 'value', 'match'],
+  pep440: ['pattern', 'value', 'match'],
+  match: ['pattern', 'group', 'value'],
   edge: ['branch'],
   ref: ['event'],
   raw: ['value'],
@@ -37,6 +41,20 @@ const COMMON = ['type', 'enable', 'priority', 'prefix', 'suffix'];
 
 function isRuleType(value: string): value is RuleType {
   return Object.prototype.hasOwnProperty.call(DEFAULT_PRIORITY, value);
+}
+
+/**
+ * A rule's regular expression as metadata-action reads it: `pattern=` of type=match may be
+ * `/re/flags`; `match=` of semver and pep440 is always the bare expression. Compiled once
+ * while parsing, so a bad one fails before the build.
+ */
+export function compile(source: string, attr: 'pattern' | 'match'): RegExp {
+  const delimited = attr === 'pattern' ? /^\/(.+)\/(.*)$/.exec(source) : null;
+  try {
+    return delimited ? new RegExp(delimited[1], delimited[2]) : new RegExp(source);
+  } catch (error) {
+    throw new Error(`${attr}= is not a valid regular expression: ${(error as Error).message}`);
+  }
 }
 
 export function parseRule(source: string): TagRule {
@@ -61,7 +79,17 @@ export function parseRule(source: string): TagRule {
       attrs.pattern ??= 'nightly';
       break;
     case 'semver':
-      if (!attrs.pattern) throw new Error('type=semver needs pattern=, e.g. pattern={{version}}');
+    case 'pep440':
+      if (!attrs.pattern) throw new Error(`type=${type} needs pattern=, e.g. pattern={{version}}`);
+      attrs.value ??= '';
+      attrs.match ??= '';
+      if (attrs.match) compile(attrs.match, 'match');
+      break;
+    case 'match':
+      if (!attrs.pattern) throw new Error('type=match needs pattern=, e.g. pattern=\\d+\\.\\d+');
+      compile(attrs.pattern, 'pattern');
+      attrs.group ??= '0';
+      if (!/^\d+$/.test(attrs.group)) throw new Error(`group must be a number, got "${attrs.group}"`);
       attrs.value ??= '';
       break;
     case 'edge':

@@ -34,71 +34,17 @@ export function isRawStatement(template: string): boolean {
   return /^\{\{\s*raw\s*\}\}$/.test(template);
 }
 
-const DATE_TOKEN = /YYYY|YY|MM|M|DD|D|HH|H|mm|m|ss|s|SSS|\[[^\]]*\]/g;
+/** Formats an instant with a moment.js format string in an IANA time zone. */
+export type DateFormatter = (date: Date, format: string, timeZone: string) => string;
 
-/** moment-style formatting for the tokens metadata-action users write in `{{date '...'}}`. */
-export function formatDate(date: Date, format: string, timeZone = 'UTC'): string {
-  let parts: Record<string, string>;
-  try {
-    parts = Object.fromEntries(
-      new Intl.DateTimeFormat('en-GB', {
-        timeZone,
-        hourCycle: 'h23',
-        year: 'numeric',
-        month: 'numeric',
-        day: 'numeric',
-        hour: 'numeric',
-        minute: 'numeric',
-        second: 'numeric'
-      })
-        .formatToParts(date)
-        .map(p => [p.type, p.value])
-    );
-  } catch {
-    throw new Error(`unknown time zone '${timeZone}'`);
-  }
-  const n = (key: string): number => Number(parts[key]);
-  const pad = (value: number, width = 2): string => String(value).padStart(width, '0');
-  return format.replace(DATE_TOKEN, token => {
-    switch (token) {
-      case 'YYYY':
-        return pad(n('year'), 4);
-      case 'YY':
-        return pad(n('year') % 100);
-      case 'MM':
-        return pad(n('month'));
-      case 'M':
-        return String(n('month'));
-      case 'DD':
-        return pad(n('day'));
-      case 'D':
-        return String(n('day'));
-      case 'HH':
-        return pad(n('hour'));
-      case 'H':
-        return String(n('hour'));
-      case 'mm':
-        return pad(n('minute'));
-      case 'm':
-        return String(n('minute'));
-      case 'ss':
-        return pad(n('second'));
-      case 's':
-        return String(n('second'));
-      case 'SSS':
-        return pad(date.getUTCMilliseconds(), 3);
-      default:
-        return token.slice(1, -1);
-    }
-  });
-}
-
-/** A `{{date 'FORMAT' tz='Zone'}}` helper for one fixed instant. */
-export function dateHelper(date: Date): Helper {
+/** A `{{date 'FORMAT' tz='Zone'}}` helper for one fixed instant (metadata-action's, UTC by default). */
+export function dateHelper(date: Date, format: DateFormatter | undefined): Helper {
   return (args, hash) => {
     for (const key of Object.keys(hash)) {
       if (key !== 'tz') throw new Error(`unknown date attribute ${key}`);
     }
-    return formatDate(date, args[0] ?? 'YYYYMMDD', hash.tz ?? 'UTC');
+    // The plan loads the formatter whenever a rule mentions a date; this is a bug guard.
+    if (!format) throw new Error('date formatting was not loaded for this rule');
+    return format(date, args[0] ?? 'YYYYMMDD', hash.tz ?? 'UTC');
   };
 }

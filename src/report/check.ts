@@ -1,5 +1,5 @@
 import * as core from '@actions/core';
-import { statusOf, type Octokit, type Repo } from './github.js';
+import { statusOf, type Octokit, type Repo } from '../github.js';
 
 export interface Annotation {
   path: string;

@@ -1,4 +1,4 @@
-import { statusOf, type Octokit, type Repo } from './github.js';
+import { statusOf, type Octokit, type Repo } from '../github.js';
 
 /** The Actions bot: who the workflow's GITHUB_TOKEN (an installation token) writes as. */
 export const ACTIONS_BOT = 'github-actions[bot]';

@@ -8,7 +8,7 @@ import { redactDeep } from '../untrusted.js';
 import { dockerfileAnnotations, fitStepLimits } from './annotations.js';
 import { publishCheck, type Published } from './check.js';
 import { upsertComment } from './comment.js';
-import { octokit } from './github.js';
+import { octokit } from '../github.js';
 import { COMMENT_LIMIT, outcomeOf, renderWithin, SUMMARY_LIMIT, type Outcome } from './render.js';
 
 /** The inputs reporting reads (named as in Inputs). */

@@ -7,7 +7,7 @@ import { parseCacheSpec } from '../../src/inputs.js';
 import { makePlan } from '../../src/plan/index.js';
 import { ROOT } from '../helpers/docker.js';
 import { builder } from '../helpers/dockerfiles.js';
-import { eventOf, scenario } from '../helpers/events.js';
+import { eventOf, PLAN_DEFAULTS, scenario } from '../helpers/events.js';
 
 const CLASSIC = capabilities(builder(), []);
 const CONTAINERD = capabilities(builder({ store: 'containerd' }), []);
@@ -20,7 +20,7 @@ const settings = (extra: Partial<CacheSettings> = {}): CacheSettings => ({
 });
 const planOf = (kind: string) =>
   makePlan(
-    { images: ['ghcr.io/acme/app'], tags: [], latest: 'auto', version: '', labels: {} },
+    { ...PLAN_DEFAULTS, images: ['ghcr.io/acme/app'] },
     eventOf(scenario(kind)),
     new Date('2026-11-24T00:00:00Z')
   );

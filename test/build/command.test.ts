@@ -1,7 +1,7 @@
 import { describe, expect, test } from '@jest/globals';
 import { capabilities, chooseBuilder } from '../../src/build/builder.js';
 import { buildCommand, type BuildRequest } from '../../src/build/command.js';
-import { preflight } from '../../src/build/preflight.js';
+import { buildAnnotations, preflight } from '../../src/build/preflight.js';
 import type { Builder } from '../../src/results.js';
 import { builder } from '../helpers/dockerfiles.js';
 
@@ -10,6 +10,7 @@ const request = (extra: Partial<BuildRequest> = {}): BuildRequest => ({
   file: '/w/Dockerfile',
   tags: ['ghcr.io/acme/app:1.0.0'],
   labels: ['a=b'],
+  annotations: [],
   buildArgs: { BASE: 'x' },
   target: '',
   platforms: [],
@@ -116,6 +117,46 @@ describe('preflight: refused before anything is built', () => {
   });
 });
 
+describe('annotations: only where the builder keeps them', () => {
+  const asked = ['manifest:org.opencontainers.image.title=app', 'index:org.opencontainers.image.title=app'];
+  test.each<[string, Partial<Builder>, string[], string[], string | undefined]>([
+    [
+      'containerd store, two platforms: all',
+      { store: 'containerd' },
+      ['linux/amd64', 'linux/arm64'],
+      asked,
+      undefined
+    ],
+    [
+      'containerd store, one platform: no index to annotate',
+      { store: 'containerd' },
+      [],
+      [asked[0]],
+      'index annotations need a multi-platform build (one platform makes no index)'
+    ],
+    [
+      'classic store: none, the labels carry the keys',
+      {},
+      [],
+      [],
+      'the classic image store keeps no manifest annotations (the labels carry the same keys)'
+    ],
+    [
+      'docker-container builder writing a layout: all',
+      { driver: 'docker-container' },
+      ['linux/amd64', 'linux/arm64'],
+      asked,
+      undefined
+    ],
+    ['no buildx: none', { kind: 'buildkit' }, [], [], 'annotations need docker buildx']
+  ])('%s', (_name, b, platforms, kept, dropped) => {
+    const full = builder(b);
+    expect(buildAnnotations(asked, full, capabilities(full, platforms), platforms)).toEqual(
+      dropped ? { annotations: kept, dropped } : { annotations: kept }
+    );
+  });
+});
+
 describe('the docker command', () => {
   test('buildx: --load, plain progress, every tag, label, build arg and cache entry', () => {
     const { args, env } = buildCommand(
@@ -123,7 +164,8 @@ describe('the docker command', () => {
         cacheFrom: [{ type: 'registry', attrs: { ref: 'ghcr.io/acme/app:main' } }],
         cacheTo: [{ type: 'inline', attrs: {} }],
         provenance: 'min',
-        platforms: ['linux/amd64', 'linux/arm64']
+        platforms: ['linux/amd64', 'linux/arm64'],
+        annotations: ['manifest:org.opencontainers.image.version=1.0.0']
       }),
       builder()
     );
@@ -142,6 +184,8 @@ describe('the docker command', () => {
       'BASE=x',
       '--platform',
       'linux/amd64,linux/arm64',
+      '--annotation',
+      'manifest:org.opencontainers.image.version=1.0.0',
       '--cache-from',
       'type=registry,ref=ghcr.io/acme/app:main',
       '--cache-to',

@@ -201,6 +201,7 @@ describe(`build cache from the registry (${STORE} image store)`, () => {
 const twoPlatformApp = (): Promise<string> => context(path.join(work, 'multi'), TWO_PLATFORMS);
 
 interface Index {
+  annotations?: Record<string, string>;
   manifests: {
     digest: string;
     platform: { os: string; architecture: string };
@@ -216,13 +217,13 @@ const attestations = (index: Index) =>
 
 if (STORE === 'containerd') {
   describe('multi-platform and attestations on the containerd image store', () => {
-    test('linux/amd64 + linux/arm64: one index pushed whole, native smoke test, every platform scanned', async () => {
+    test('linux/amd64 + linux/arm64: one index pushed whole, native smoke test, every platform scanned, annotated', async () => {
       const log = path.join(work, 'trivy-multi.log');
       const run = await ship(
         await twoPlatformApp(),
         `${registry.host}/engine/multi`,
-        { platforms: 'linux/amd64,linux/arm64' },
-        { TRIVY_STANDIN_LOG: log }
+        { platforms: 'linux/amd64,linux/arm64', annotations: 'com.example.team=ships' },
+        { TRIVY_STANDIN_LOG: log, DOCKER_METADATA_ANNOTATIONS_LEVELS: 'manifest,index' }
       );
       expect(errors(run)).toEqual([]);
       expect(run.outputs).toMatchObject({ pushed: 'true', health: 'healthy' });
@@ -241,6 +242,17 @@ if (STORE === 'containerd') {
         .filter(a => a[0] === 'image' && !a.includes('--download-db-only'));
       expect(scans.map(a => a[a.indexOf('--platform') + 1]).sort()).toEqual(['linux/amd64', 'linux/arm64']);
       expect(run.summary).toContain('`linux/amd64`, `linux/arm64`');
+      // The annotations output is what the pushed index and each image manifest carry.
+      const wanted = { 'com.example.team': 'ships', 'org.opencontainers.image.version': 'master' };
+      expect(index.annotations).toMatchObject(wanted);
+      const image = index.manifests.find(m => m.platform.architecture === 'arm64');
+      expect((await indexOf('engine/multi', image?.digest ?? '')).annotations).toMatchObject(wanted);
+      expect(run.outputs.annotations.split('\n')).toEqual(
+        expect.arrayContaining([
+          'index:com.example.team=ships',
+          'manifest:org.opencontainers.image.version=master'
+        ])
+      );
     });
 
     test.each([
@@ -287,6 +299,9 @@ if (STORE === 'containerd') {
       });
       expect(run.summary).toContain(
         'no provenance: the classic image store with the docker driver cannot hold attestations'
+      );
+      expect(run.stdout).toContain(
+        'Annotations not on the image: the classic image store keeps no manifest annotations'
       );
       const refused = await ship(dir, `${registry.host}/engine/prov`, { provenance: 'mode=min' });
       expect(refused.exitCode).toBe(1);

@@ -1,4 +1,8 @@
 import examples from '@octokit/webhooks-examples' with { type: 'json' };
+import pep440 from '@renovate/pep440';
+import { formatDate } from '../../src/plan/dates.js';
+import type { PlanSettings } from '../../src/plan/index.js';
+import type { Libraries } from '../../src/plan/tags.js';
 import type { EventPayload, GitHubEvent } from '../../src/event.js';
 import { eventFrom } from '../../src/event.js';
 
@@ -25,19 +29,27 @@ export interface Scenario {
 
 /** The event kinds Shipshape supports, each from a real payload (refs edited for tag variants). */
 export function scenario(kind: string): Scenario {
+  const from = (
+    name: string,
+    group: string,
+    match: (p: Example) => boolean,
+    ref: string,
+    sha = PUSH_SHA
+  ) => ({
+    name,
+    payload: payload(group, match),
+    ref,
+    sha
+  });
   const tagPush = (tag: string): Scenario => {
     const p = payload('push', e => String(e.ref).startsWith('refs/tags/'));
     p.ref = `refs/tags/${tag}`;
     return { name: 'push', payload: p, ref: p.ref, sha: PUSH_SHA };
   };
+  const opened = (e: Example) => e.action === 'opened';
   switch (kind) {
     case 'push-branch':
-      return {
-        name: 'push',
-        payload: payload('push', e => e.ref === 'refs/heads/master'),
-        ref: 'refs/heads/master',
-        sha: PUSH_SHA
-      };
+      return from('push', 'push', e => e.ref === 'refs/heads/master', 'refs/heads/master');
     case 'push-feature-branch': {
       const p = payload('push', e => e.ref === 'refs/heads/master');
       p.ref = 'refs/heads/feature/Login_v2';
@@ -50,43 +62,31 @@ export function scenario(kind: string): Scenario {
     case 'tag-v2.0.0-rc.1':
       return tagPush('v2.0.0-rc.1');
     case 'tag-simple':
-      return {
-        name: 'push',
-        payload: payload('push', e => e.ref === 'refs/tags/simple-tag'),
-        ref: 'refs/tags/simple-tag',
-        sha: PUSH_SHA
-      };
+      return from('push', 'push', e => e.ref === 'refs/tags/simple-tag', 'refs/tags/simple-tag');
     case 'pull_request-opened':
     case 'pull_request-synchronize': {
       const action = kind.slice('pull_request-'.length);
-      return {
-        name: 'pull_request',
-        payload: payload('pull_request', e => e.action === action),
-        ref: 'refs/pull/2/merge',
-        sha: MERGE_SHA
-      };
+      return from('pull_request', 'pull_request', e => e.action === action, 'refs/pull/2/merge', MERGE_SHA);
     }
+    case 'pull_request_target':
+      // Same payload as pull_request; the runner's ref and SHA are the base branch's.
+      return from('pull_request_target', 'pull_request', opened, 'refs/heads/master');
     case 'pull_request-fork': {
-      const p = payload('pull_request', e => e.action === 'opened') as {
+      const p = payload('pull_request', opened) as {
         pull_request: { head: { repo: { full_name: string } } };
       };
       p.pull_request.head.repo.full_name = 'forker/Hello-World';
       return { name: 'pull_request', payload: p, ref: 'refs/pull/2/merge', sha: MERGE_SHA };
     }
     case 'release-published':
-      return {
-        name: 'release',
-        payload: payload('release', e => e.action === 'published'),
-        ref: 'refs/tags/0.0.1',
-        sha: PUSH_SHA
-      };
+      return from('release', 'release', e => e.action === 'published', 'refs/tags/0.0.1');
     case 'workflow_dispatch':
-      return {
-        name: 'workflow_dispatch',
-        payload: payload('workflow_dispatch', e => e.ref === 'refs/heads/main'),
-        ref: 'refs/heads/main',
-        sha: PUSH_SHA
-      };
+      return from(
+        'workflow_dispatch',
+        'workflow_dispatch',
+        e => e.ref === 'refs/heads/main',
+        'refs/heads/main'
+      );
     case 'schedule':
       // Scheduled runs carry no webhook; the runner writes this small payload.
       return {
@@ -107,3 +107,20 @@ export function eventOf(s: Scenario): GitHubEvent {
     s.payload as EventPayload
   );
 }
+
+/** Plan settings as getInputs gives them when only `images` is set. */
+export const PLAN_DEFAULTS: PlanSettings = {
+  images: [],
+  tags: [],
+  flavor: [],
+  latest: 'auto',
+  version: '',
+  labels: {},
+  annotations: {},
+  annotationLevels: ['manifest'],
+  shortShaLength: 7,
+  githubToken: ''
+};
+
+/** What planStage loads for rules that format dates or read PEP 440 versions. */
+export const LIBRARIES: Libraries = { formatDate, pep440 };

@@ -110,6 +110,10 @@ export interface FakeGitHub {
     annotations: unknown[];
   }[];
   statuses: { sha: string; state: string; context: string; description?: string }[];
+  /** Repositories by full name, as GET /repos/{owner}/{repo} answers. */
+  repos: Record<string, { default_branch: string }>;
+  /** Committer dates by commit SHA, as GET /repos/{owner}/{repo}/commits/{ref} answers. */
+  commits: Record<string, string>;
   /** Every request the OpenAPI check turned down. */
   rejected: () => RecordedRequest[];
   /** Answer the next `times` matching requests with an error. */
@@ -130,6 +134,8 @@ export async function startFakeGitHub(): Promise<FakeGitHub> {
     comments: [],
     checkRuns: [],
     statuses: [],
+    repos: {},
+    commits: {},
     readOnly: false,
     noChecks: false
   };
@@ -188,6 +194,16 @@ export async function startFakeGitHub(): Promise<FakeGitHub> {
     if (m(/^\/user$/) && method === 'GET') {
       if (login === BOT) return reply(403, { message: 'Resource not accessible by integration' });
       return reply(200, { login, id: 1, type: 'User' });
+    }
+    if ((match = m(/^\/repos\/([^/]+\/[^/]+)$/)) && method === 'GET') {
+      const repo = state.repos[match[1]];
+      if (!repo) return reply(404, { message: 'Not Found' });
+      return reply(200, { id: 1, name: match[1].split('/')[1], full_name: match[1], ...repo });
+    }
+    if ((match = m(/^\/repos\/[^/]+\/[^/]+\/commits\/([^/]+)$/)) && method === 'GET') {
+      const date = state.commits[match[1]];
+      if (!date) return reply(422, { message: `No commit found for SHA: ${match[1]}` });
+      return reply(200, { sha: match[1], commit: { committer: { name: 'Octocat', date } } });
     }
     if ((match = m(/^\/repos\/[^/]+\/[^/]+\/issues\/(\d+)\/comments$/))) {
       const issue = Number(match[1]);

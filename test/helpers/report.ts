@@ -9,7 +9,7 @@ import { locateFindings } from '../../src/scan/layers.js';
 import { atOrAbove } from '../../src/severity.js';
 import { FIXTURES } from './docker.js';
 import { builder } from './dockerfiles.js';
-import { eventOf, scenario } from './events.js';
+import { eventOf, PLAN_DEFAULTS, scenario } from './events.js';
 
 export const FIXTURE_DOCKERFILE = [
   'FROM alpine:3.9.4',
@@ -26,7 +26,7 @@ export function fixtureReport(
   image = 'ghcr.io/codertocat/hello-world'
 ): RunReport {
   const plan = makePlan(
-    { images: [image], tags: [], latest: 'auto', version: '', labels: {} },
+    { ...PLAN_DEFAULTS, images: [image] },
     eventOf(scenario('pull_request-opened')),
     new Date('2026-11-22T12:00:00Z')
   );

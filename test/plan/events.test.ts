@@ -1,11 +1,10 @@
 import { describe, expect, test } from '@jest/globals';
 import { makePlan, type PlanSettings } from '../../src/plan/index.js';
-import { eventOf, scenario } from '../helpers/events.js';
+import { eventOf, PLAN_DEFAULTS, scenario } from '../helpers/events.js';
 
 const NOW = new Date('2026-11-22T10:11:12.000Z');
-const defaults: PlanSettings = { images: [], tags: [], latest: 'auto', version: '', labels: {} };
 const plan = (kind: string, inputs: Partial<PlanSettings> = {}) =>
-  makePlan({ ...defaults, ...inputs }, eventOf(scenario(kind)), NOW);
+  makePlan({ ...PLAN_DEFAULTS, ...inputs }, eventOf(scenario(kind)), NOW);
 
 describe('default rules on real GitHub event payloads', () => {
   test.each([

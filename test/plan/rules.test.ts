@@ -2,15 +2,13 @@ import { describe, expect, test } from '@jest/globals';
 import { makePlan, type PlanSettings } from '../../src/plan/index.js';
 import { parseRules } from '../../src/plan/rules.js';
 import { sanitizeTag } from '../../src/plan/tags.js';
-import { eventOf, scenario } from '../helpers/events.js';
+import { eventOf, LIBRARIES, PLAN_DEFAULTS, scenario } from '../helpers/events.js';
 
 const NOW = new Date('2026-11-22T23:30:00.000Z');
 const planFor = (kind: string, tags: string[], extra: Partial<PlanSettings> = {}) =>
-  makePlan(
-    { images: ['ghcr.io/acme/app'], tags, latest: 'auto', version: '', labels: {}, ...extra },
-    eventOf(scenario(kind)),
-    NOW
-  );
+  makePlan({ ...PLAN_DEFAULTS, images: ['ghcr.io/acme/app'], tags, ...extra }, eventOf(scenario(kind)), NOW, {
+    libraries: LIBRARIES
+  });
 const tagsFor = (kind: string, tags: string[], extra: Partial<PlanSettings> = {}) =>
   planFor(kind, tags, extra).tagNames;
 
@@ -98,11 +96,8 @@ describe('priority and ordering', () => {
   test('higher priority first; the first tag is the version; latest follows the first rule', () => {
     const p = makePlan(
       {
-        images: [],
-        tags: ['type=sha', 'type=raw,value=first,priority=2000', 'type=semver,pattern={{version}}'],
-        latest: 'auto',
-        version: '',
-        labels: {}
+        ...PLAN_DEFAULTS,
+        tags: ['type=sha', 'type=raw,value=first,priority=2000', 'type=semver,pattern={{version}}']
       },
       eventOf(scenario('tag-v1.2.3')),
       NOW

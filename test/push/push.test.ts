@@ -19,7 +19,7 @@ import {
   startRegistry,
   type Registry
 } from '../helpers/docker.js';
-import { eventOf, scenario } from '../helpers/events.js';
+import { eventOf, PLAN_DEFAULTS, scenario } from '../helpers/events.js';
 import { captureStdout } from '../helpers/runner-log.js';
 
 const SOURCE = 'shipshape-push.local/source';
@@ -48,7 +48,7 @@ afterAll(async () => {
 /** The plan of a branch push with an explicit version: 6 tags (X.Y.Z, X.Y, X, branch, sha, latest). */
 async function planFor(registry: Registry, repo: string, version: string, image: string): Promise<Plan> {
   const plan = makePlan(
-    { images: [`${registry.host}/${repo}`], tags: [], latest: 'auto', version, labels: {} },
+    { ...PLAN_DEFAULTS, images: [`${registry.host}/${repo}`], version },
     eventOf(scenario('push-branch')),
     new Date()
   );
@@ -187,11 +187,10 @@ describe('push to a real registry', () => {
       await push(await planFor(registry, 'acme/pre', '1.0.0', imageA), imageA);
       const plan = makePlan(
         {
+          ...PLAN_DEFAULTS,
           images: [`${registry.host}/acme/pre`],
-          tags: [],
           latest: 'true',
-          version: '2.0.0-rc.1',
-          labels: {}
+          version: '2.0.0-rc.1'
         },
         eventOf(scenario('push-branch')),
         new Date()

@@ -3,7 +3,7 @@ import { pushPolicy } from '../../src/plan/policy.js';
 import { decideRelease, releasedVersions } from '../../src/push/release.js';
 import { makePlan } from '../../src/plan/index.js';
 import type { SemverTag, TagKind } from '../../src/results.js';
-import { eventOf, scenario } from '../helpers/events.js';
+import { eventOf, PLAN_DEFAULTS, scenario } from '../helpers/events.js';
 
 const kindOf = (tag: string): TagKind =>
   tag === 'latest' ? 'latest' : tag.startsWith('sha-') ? 'sha' : 'semver';
@@ -35,7 +35,7 @@ function onPlan(rules: string[], gitTag: string, registryTags: string[]) {
   const s = scenario('tag-v1.2.3');
   s.ref = `refs/tags/${gitTag}`;
   const plan = makePlan(
-    { images: ['ghcr.io/acme/app'], tags: rules, latest: 'auto', version: '', labels: {} },
+    { ...PLAN_DEFAULTS, images: ['ghcr.io/acme/app'], tags: rules },
     eventOf(s),
     new Date()
   );

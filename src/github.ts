@@ -2,7 +2,7 @@ import * as core from '@actions/core';
 import { getOctokit } from '@actions/github';
 import { retry } from '@octokit/plugin-retry';
 import { throttling } from '@octokit/plugin-throttling';
-import { retryBaseMs } from '../retry.js';
+import { retryBaseMs } from './retry.js';
 
 export type Octokit = ReturnType<typeof getOctokit>;
 
@@ -13,13 +13,15 @@ export interface Repo {
 
 const MAX_RATE_LIMIT_RETRIES = 2;
 
+/** Read per call (not at import) so GHES and tests can point it elsewhere. */
+export const apiUrl = (): string => process.env.GITHUB_API_URL || 'https://api.github.com';
+
 /** Octokit for GITHUB_API_URL with retries on 5xx and rate limits honouring Retry-After, bounded. */
 export function octokit(token: string): Octokit {
   return getOctokit(
     token,
     {
-      // Read per call (not at import) so GHES and tests can point it elsewhere.
-      baseUrl: process.env.GITHUB_API_URL || 'https://api.github.com',
+      baseUrl: apiUrl(),
       retry: { retryAfterBaseValue: retryBaseMs() },
       throttle: {
         onRateLimit: (
