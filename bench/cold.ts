@@ -19,6 +19,8 @@ export async function coldDaemon(store: 'classic' | 'containerd', engineRoot: st
   const dataRoot = `/var/lib/shipshape/${name}`;
   const host = `unix:///run/shipshape/${name}.sock`;
   const bin = `${engineRoot}/usr/bin:${engineRoot}/usr/sbin:${process.env.PATH ?? ''}`;
+  // dockerd mounts its data root on itself; a bench killed mid-run leaves that mount behind.
+  await sh(`! mountpoint -q ${dataRoot} || umount -R ${dataRoot}`);
   await rm(dataRoot, { recursive: true, force: true });
   await sh(
     `ip link show ${BRIDGE} >/dev/null 2>&1 || { ip link add ${BRIDGE} type bridge && ip addr add 172.31.40.1/24 dev ${BRIDGE} && ip link set ${BRIDGE} up; }`
