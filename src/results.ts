@@ -200,6 +200,26 @@ export interface Scanner {
 }
 
 /** scan: what the user asked to see (`severity`, `ignore-unfixed`) and the scan gate's verdict. */
+/** One package the scan found in the image, as the SBOM lists it. */
+export interface SbomPackage {
+  name: string;
+  version: string;
+  /** Trivy's package type: `alpine`, `debian`, `jar`, `python-pkg`… */
+  type: string;
+  purl?: string;
+  licenses: string[];
+}
+
+/** The SBOM documents written from the scan. */
+export interface SbomResult {
+  packages: SbomPackage[];
+  counts: Record<string, number>;
+  /** Path of each document written, by format. */
+  files: Partial<Record<SbomFormat, string>>;
+}
+
+export type SbomFormat = 'cyclonedx' | 'spdx';
+
 export interface ScanResult {
   report: ScanReport;
   failed: boolean;
@@ -208,6 +228,8 @@ export interface ScanResult {
   error?: string;
   jsonPath: string;
   sarifPath: string;
+  /** The SBOM from this scan's package list, when asked for. */
+  sbom?: SbomResult;
   scanner?: Scanner;
   db?: DbState;
   javaDb?: DbState;
@@ -266,6 +288,18 @@ export interface PushResult {
   durationMs: number;
 }
 
+/** sign: what was signed and attested, in which registries, and how to check it. */
+export interface SignResult {
+  mode?: 'keyless' | 'key';
+  /** Why nothing was signed (sign: false, no OIDC permission and no key). */
+  note?: string;
+  cosignVersion?: string;
+  /** One per image name pushed: the digest reference and what cosign stored beside it. */
+  signed: { reference: string; signature: string; attestation?: string }[];
+  /** For the first image: the commands a user runs to check it. */
+  verify?: { signature: string; attestation?: string };
+}
+
 /** Everything one run decided and found; rendered into the summary, the comment and the JSON report. */
 export interface RunReport {
   plan: Plan;
@@ -277,6 +311,7 @@ export interface RunReport {
   gates?: Gates;
   pushPolicy?: PushPolicy;
   push?: PushResult;
+  sign?: SignResult;
   /** Dockerfile path relative to the repository, for annotations and links. */
   dockerfile: string;
   runUrl: string;

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { ROOT } from './helpers/docker.js';
 
 const SRC = path.join(ROOT, 'src');
-const STAGES = ['plan', 'lint', 'build', 'scan', 'smoke', 'push', 'report'];
+const STAGES = ['plan', 'lint', 'build', 'scan', 'smoke', 'push', 'sign', 'report'];
 
 function sourceFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap(entry =>

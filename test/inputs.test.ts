@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { getInputs, parseDuration } from '../src/inputs.js';
+import { parseDuration } from '../src/input-readers.js';
+import { getInputs } from '../src/inputs.js';
 
 const reader = (values: Record<string, string>) => (name: string) => values[name] ?? '';
 const env = { GITHUB_WORKSPACE: '/work/repo' };
@@ -36,6 +37,9 @@ describe('getInputs', () => {
     [{ context: '../elsewhere' }, 'input "context": "../elsewhere" is outside the workspace'],
     [{ file: '/etc/passwd' }, 'input "file": "/etc/passwd" is outside the workspace'],
     [{ latest: 'sometimes' }, 'input "latest" must be one of auto, true, false'],
+    [{ sign: 'key' }, 'input "sign": key needs "cosign-key"'],
+    [{ sign: 'sometimes' }, 'input "sign" must be one of auto, keyless, key, false'],
+    [{ 'sbom-format': 'cyclonedx,swid' }, 'input "sbom-format": unknown format "swid"'],
     [{ 'fail-on': 'SEVERE' }, 'input "fail-on" must be one of none, UNKNOWN'],
     [{ severity: 'HIGH,HUGE' }, 'input "severity": unknown severity "HUGE"'],
     [{ 'smoke-port': '70000' }, 'input "smoke-port" must be a port number'],

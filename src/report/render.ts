@@ -262,6 +262,36 @@ function pullSection(report: RunReport): string {
   ].join('\n\n');
 }
 
+/** What the image holds (the SBOM, by package type) and how to check its signature. */
+function supplyChainSection(report: RunReport): string {
+  const sbom = report.scan?.sbom;
+  const sign = report.sign;
+  if (!sbom && !sign) return '';
+  const out = ['### SBOM and signature'];
+  if (sbom) {
+    const types = Object.entries(sbom.counts).sort(([a], [b]) => a.localeCompare(b));
+    const formats = Object.keys(sbom.files).map(code).join(', ');
+    out.push(`${sbom.packages.length} packages from the scan${formats ? ` (SBOM: ${formats})` : ''}.`);
+    if (types.length > 0)
+      out.push(
+        table(
+          ['Package type', 'Packages'],
+          types.map(([t, n]) => [code(t), String(n)])
+        )
+      );
+  }
+  if (sign?.note) out.push(text(sign.note) + '.');
+  if (sign?.verify) {
+    const how =
+      sign.mode === 'key'
+        ? 'with the key pair whose public half is `cosign.pub`'
+        : 'keyless, with this workflow’s identity';
+    out.push(`Signed ${how}, by digest, in every registry it was pushed to. Check it:`);
+    out.push(codeBlock([sign.verify.signature, sign.verify.attestation].filter(Boolean).join('\n'), 'sh'));
+  }
+  return out.join('\n\n');
+}
+
 /** The whole report as markdown, at one level of detail. */
 export function renderMarkdown(report: RunReport, limits: RenderLimits): string {
   const sections = [
@@ -273,6 +303,7 @@ export function renderMarkdown(report: RunReport, limits: RenderLimits): string 
     report.smoke ? smokeSection(report.smoke, limits) : '',
     report.lint ? lintSection(report.lint, report.dockerfile, limits) : '',
     pullSection(report),
+    supplyChainSection(report),
     report.plan.warnings.length > 0
       ? `### Warnings\n\n${report.plan.warnings.map(w => `- ${text(w)}`).join('\n')}`
       : '',

@@ -1,9 +1,9 @@
 import * as core from '@actions/core';
-import { mkdir, readFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { dockerOk } from '../docker.js';
 import { messageOf } from '../errors.js';
-import type { BuildResult, ScanResult } from '../results.js';
+import type { BuildResult, SbomFormat, SbomResult, ScanResult } from '../results.js';
 import {
   atOrAbove,
   countBySeverity,
@@ -13,11 +13,13 @@ import {
   type Threshold
 } from '../severity.js';
 import { logUntrusted, redact } from '../untrusted.js';
+import { SHIPSHAPE_VERSION } from '../version.js';
 import { restoreDbCache, saveDbCache, trivyCacheDir } from './db-cache.js';
 import { filterReport, mergePlatforms, parseTrivyReport, scanGate, type ParsedReport } from './findings.js';
 import { installTrivy } from './install.js';
 import { locateFindings } from './layers.js';
 import { mergeSarif } from './sarif.js';
+import { countByType, cycloneDx, parsePackages, spdx, type SbomSubject } from './sbom.js';
 import { scanTargets, type ScanTarget } from './targets.js';
 import { convertToSarif, scanImage, updateDb } from './trivy.js';
 
@@ -36,9 +38,11 @@ export interface ScanSettings {
   trivyignore: string;
   scanTimeoutMs: number;
   scanError: 'fail' | 'warn';
+  sbom: 'auto' | 'true' | 'false';
+  sbomFormat: SbomFormat[];
 }
 
-type Built = Pick<BuildResult, 'platforms' | 'layout' | 'builder'>;
+type Built = Pick<BuildResult, 'platforms' | 'layout' | 'builder' | 'imageId'>;
 const suffix = (target: ScanTarget): string =>
   target.platform ? `-${target.platform.replace(/\//g, '-')}` : '';
 
@@ -51,12 +55,21 @@ export async function scanStage(
   settings: ScanSettings,
   build: Built,
   reference: string,
-  outputDir: string
+  outputDir: string,
+  pushes: boolean
 ): Promise<ScanResult> {
   const started = Date.now();
   const sarifPath = path.join(outputDir, 'trivy.sarif');
+  // An SBOM describes what is published: by default only runs that push write one.
+  const sbom = settings.sbom === 'true' || (settings.sbom === 'auto' && pushes);
   try {
-    const result = await scan(settings, build, reference, outputDir, sarifPath);
+    const result = await scan(
+      { ...settings, sbom: sbom ? 'true' : 'false' },
+      build,
+      reference,
+      outputDir,
+      sarifPath
+    );
     core.info(`Scan: ${result.detail}`);
     return { ...result, durationMs: Date.now() - started };
   } catch (error) {
@@ -98,12 +111,19 @@ async function scan(
   await mkdir(outputDir, { recursive: true });
   const cacheDir = trivyCacheDir();
   const day = new Date().toISOString().slice(0, 10);
+  const listAllPackages = settings.sbom === 'true';
   const scanner = await installTrivy(settings.trivyVersion, { trivyPath: settings.trivyPath || undefined });
   const exactHit = await restoreDbCache(cacheDir, day);
   try {
     const db = await updateDb(scanner.path, cacheDir, settings.trivyDbRepositories, settings.maxDbAgeMs);
     const dockerfileText = await readFile(settings.file, 'utf8');
-    const scans: { target: ScanTarget; full: ParsedReport; jsonPath: string; sarifPath: string }[] = [];
+    const scans: {
+      target: ScanTarget;
+      full: ParsedReport;
+      json: string;
+      jsonPath: string;
+      sarifPath: string;
+    }[] = [];
     let javaDb: ScanResult['javaDb'];
     // One at a time: Trivy holds a lock on its cache directory while it scans.
     for (const target of scanTargets(build, reference, outputDir)) {
@@ -113,6 +133,7 @@ async function scan(
       const scanned = await scanImage(scanner.path, {
         source: target.source,
         platform: target.platform || undefined,
+        listAllPackages,
         output: jsonPath,
         cacheDir,
         javaDbRepositories: settings.trivyJavaDbRepositories,
@@ -124,7 +145,13 @@ async function scan(
       javaDb ??= scanned.javaDb;
       const platformSarif = path.join(outputDir, `trivy${suffix(target)}.sarif`);
       await convertToSarif(scanner.path, jsonPath, platformSarif);
-      scans.push({ target, full: parseTrivyReport(scanned.json), jsonPath, sarifPath: platformSarif });
+      scans.push({
+        target,
+        full: parseTrivyReport(scanned.json),
+        json: scanned.json,
+        jsonPath,
+        sarifPath: platformSarif
+      });
     }
     if (scans.length > 1)
       await mergeSarif(
@@ -161,6 +188,20 @@ async function scan(
       detail: gate.detail,
       jsonPath: scans[0].jsonPath,
       sarifPath: scans.length > 1 ? sarifPath : scans[0].sarifPath,
+      sbom: listAllPackages
+        ? await writeSbom(
+            parsePackages(scans.map(s => s.json)),
+            {
+              image: reference.slice(0, reference.lastIndexOf(':')),
+              imageId: build.imageId,
+              created: new Date(),
+              toolVersion: SHIPSHAPE_VERSION,
+              trivyVersion: scanner.version
+            },
+            settings.sbomFormat,
+            outputDir
+          )
+        : undefined,
       scanner,
       db,
       javaDb
@@ -169,4 +210,21 @@ async function scan(
     // Saved whatever the gate says, so the next run starts from today's DB.
     if (!exactHit) await saveDbCache(cacheDir, day);
   }
+}
+
+/** Writes the SBOM documents asked for, from the scan's package list. */
+async function writeSbom(
+  packages: SbomResult['packages'],
+  subject: SbomSubject,
+  formats: SbomFormat[],
+  outputDir: string
+): Promise<SbomResult> {
+  const builders = { cyclonedx: cycloneDx, spdx };
+  const names = { cyclonedx: 'sbom.cdx.json', spdx: 'sbom.spdx.json' };
+  const files: SbomResult['files'] = {};
+  for (const format of formats) {
+    files[format] = path.join(outputDir, names[format]);
+    await writeFile(files[format], JSON.stringify(builders[format](subject, packages), null, 2));
+  }
+  return { packages, counts: countByType(packages), files };
 }

@@ -1,11 +1,10 @@
 import * as core from '@actions/core';
 import * as tc from '@actions/tool-cache';
-import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { runProcess } from '../process.js';
 import type { Scanner } from '../results.js';
+import { cachedTool, cacheTool, download, sha256 } from '../tools.js';
 import { verifyRelease } from './signature.js';
 
 const RELEASES = 'https://github.com/aquasecurity/trivy/releases/download';
@@ -40,58 +39,34 @@ export function checksumFor(checksums: string, asset: string): string | undefine
   return undefined;
 }
 
-export async function sha256(file: string): Promise<string> {
-  const hash = createHash('sha256');
-  for await (const chunk of createReadStream(file)) hash.update(chunk as Buffer);
-  return hash.digest('hex');
-}
-
 /** The version a trivy binary reports, or undefined when it does not run. */
 export async function trivyVersionOf(bin: string): Promise<string | undefined> {
   const result = await runProcess(bin, ['--version'], { timeoutMs: 30000 }).catch(() => undefined);
   return result && result.exitCode === 0 ? /Version:\s*v?(\S+)/.exec(result.stdout)?.[1] : undefined;
 }
 
-async function download(url: string, what: string): Promise<string> {
-  try {
-    return await tc.downloadTool(url);
-  } catch (error) {
-    throw new Error(`cannot download the Trivy ${what} from ${url}: ${(error as Error).message}`);
-  }
-}
-
 /** For a version Shipshape does not pin: the SHA-256 the release's checksums file gives the asset. */
 async function publishedChecksum(base: string, version: string, asset: string): Promise<string> {
   const name = `trivy_${version}_checksums.txt`;
   const found = checksumFor(
-    await readFile(await download(`${base}/v${version}/${name}`, 'checksums file'), 'utf8'),
+    await readFile(await download(`${base}/v${version}/${name}`, 'Trivy checksums file'), 'utf8'),
     asset
   );
   if (!found) throw new Error(`${name} has no entry for ${asset}: refusing to run an unverified Trivy`);
   return found;
 }
 
-/** Beside a binary Shipshape installed: its SHA-256 then, so a later run can tell it is unchanged. */
-const MARK = '.shipshape-sha256';
-
 /** The copy in the tool cache, if Shipshape installed it there and it is unchanged since. */
 async function fromToolCache(version: string): Promise<Scanner | undefined> {
-  const dir = tc.find('trivy', version);
-  if (!dir) return undefined;
-  const bin = path.join(dir, 'trivy');
-  const recorded = (await readFile(path.join(dir, MARK), 'utf8').catch(() => '')).trim();
-  if (!recorded || recorded !== (await sha256(bin).catch(() => ''))) {
-    core.warning(
-      `The Trivy ${version} in the tool cache (${bin}) was not installed by Shipshape or has changed: installing it again`
-    );
-    return undefined;
-  }
-  return {
-    path: bin,
-    version,
-    origin: 'tool-cache',
-    verified: [`unchanged since Shipshape installed and verified it (binary sha256 ${recorded})`]
-  };
+  const cached = await cachedTool('trivy', version, 'trivy');
+  return (
+    cached && {
+      path: cached.path,
+      version,
+      origin: 'tool-cache',
+      verified: [`unchanged since Shipshape installed and verified it (binary sha256 ${cached.sha256})`]
+    }
+  );
 }
 
 /**
@@ -115,7 +90,7 @@ export async function installTrivy(
   const base = (options.releases ?? RELEASES).replace(/\/+$/, '');
   const asset = releaseAsset(version, process.platform, process.arch);
   core.info(`Installing Trivy ${version} (${asset})`);
-  const archive = await download(`${base}/v${version}/${asset}`, 'release');
+  const archive = await download(`${base}/v${version}/${asset}`, 'Trivy release');
   const pinned = PINNED[version]?.[asset];
   const expected = pinned ?? (await publishedChecksum(base, version, asset));
   const verified = [
@@ -136,7 +111,5 @@ export async function installTrivy(
   }
   const bin = path.join(dir, 'trivy');
   if ((await trivyVersionOf(bin)) === undefined) throw new Error(`${asset} holds no working trivy binary`);
-  await writeFile(path.join(dir, MARK), await sha256(bin));
-  const cachedDir = await tc.cacheDir(dir, 'trivy', version);
-  return { path: path.join(cachedDir, 'trivy'), version, origin: 'download', verified };
+  return { path: await cacheTool(dir, 'trivy', version, 'trivy'), version, origin: 'download', verified };
 }

@@ -101,6 +101,8 @@ export interface TrivyScanOptions {
   skipJavaDbUpdate?: boolean;
   /** For a multi-platform image: which platform to read. */
   platform?: string;
+  /** List every package, not only vulnerable ones: the SBOM comes from this same scan. */
+  listAllPackages?: boolean;
   output: string;
   cacheDir: string;
   ignoreUnfixed: boolean;
@@ -131,6 +133,7 @@ export function scanArgs(o: TrivyScanOptions): string[] {
     '--quiet'
   ];
   if (o.platform) args.push('--platform', o.platform);
+  if (o.listAllPackages) args.push('--list-all-pkgs');
   if (o.javaDbRepositories.length > 0) args.push('--java-db-repository', o.javaDbRepositories.join(','));
   if (o.skipJavaDbUpdate) args.push('--skip-java-db-update');
   if (o.ignoreUnfixed) args.push('--ignore-unfixed');

@@ -111,3 +111,40 @@ describe('untrusted text is inert', () => {
     expect(comment).toContain('(https://github.com/Codertocat/Hello-World/actions/runs/4242)');
   });
 });
+
+describe('SBOM and signature', () => {
+  test('package counts by type, and the commands that check the signed digest', () => {
+    const report = fixtureReport();
+    const scan = report.scan;
+    if (!scan) throw new Error('fixture has a scan');
+    scan.sbom = {
+      packages: [
+        { name: 'musl', version: '1.1.20-r4', type: 'alpine', licenses: [] },
+        { name: 'musl-utils', version: '1.1.20-r4', type: 'alpine', licenses: [] },
+        { name: 'flask', version: '3.0.0', type: 'python-pkg', licenses: [] }
+      ],
+      counts: { alpine: 2, 'python-pkg': 1 },
+      files: { cyclonedx: '/out/sbom.cdx.json', spdx: '/out/sbom.spdx.json' }
+    };
+    report.sign = {
+      mode: 'key',
+      signed: [],
+      verify: {
+        signature: 'cosign verify --key cosign.pub ghcr.io/acme/app@sha256:abc',
+        attestation: 'cosign verify-attestation --key cosign.pub --type cyclonedx ghcr.io/acme/app@sha256:abc'
+      }
+    };
+    const markdown = renderMarkdown(report, FULL);
+    expect(markdown).toContain('3 packages from the scan (SBOM: `cyclonedx`, `spdx`).');
+    expect(markdown).toContain('| `alpine` | 2 |');
+    expect(markdown).toContain('| `python-pkg` | 1 |');
+    expect(markdown).toContain(
+      '```sh\ncosign verify --key cosign.pub ghcr.io/acme/app@sha256:abc\ncosign verify-attestation --key cosign.pub --type cyclonedx ghcr.io/acme/app@sha256:abc\n```'
+    );
+  });
+
+  test('not signed: the summary says why', () => {
+    const report = { ...fixtureReport(), sign: { note: 'not signed: sign is false', signed: [] } };
+    expect(renderMarkdown(report, FULL)).toContain('### SBOM and signature\n\nnot signed: sign is false.');
+  });
+});
