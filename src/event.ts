@@ -20,6 +20,13 @@ export interface EventPayload {
   number?: number;
   base_ref?: string | null;
   commits?: { id?: string; timestamp?: string }[];
+  /** On workflow_run events: the run that finished (for `mode: report`). */
+  workflow_run?: {
+    head_sha: string;
+    head_branch?: string | null;
+    head_repository?: { full_name?: string; owner?: { login?: string } } | null;
+    pull_requests?: { number: number }[];
+  };
   head_commit?: { id?: string; timestamp?: string } | null;
 }
 

@@ -91,6 +91,14 @@ export interface Inputs {
   cosignPath: string;
   /** Record signatures in Sigstore's public transparency log (Rekor). */
   transparencyLog: boolean;
+  /** `auto`, `none` or an image reference: what the image is compared with. */
+  baseline: string;
+  /** Lowest severity of a finding new against the baseline that fails the gate. */
+  failOnNew: Threshold;
+  /** `ship` (the pipeline) or `report` (post a saved report: fork pull requests). */
+  mode: 'ship' | 'report';
+  /** The saved report that `mode: report` posts. */
+  reportFile: string;
 }
 
 function severities(read: InputReader): Severity[] {
@@ -289,6 +297,10 @@ export function getInputs(read: InputReader = actionInput, env = process.env): I
     cosignKey: read('cosign-key').trim(),
     cosignPassword: read('cosign-password'),
     cosignPath: read('cosign-path').trim(),
-    transparencyLog: bool(read, 'transparency-log', true)
+    transparencyLog: bool(read, 'transparency-log', true),
+    baseline: read('baseline').trim() || 'auto',
+    failOnNew: oneOf(read, 'fail-on-new', ['none', ...SEVERITIES], 'none'),
+    mode: oneOf(read, 'mode', ['ship', 'report'], 'ship'),
+    reportFile: read('report-file').trim()
   };
 }

@@ -18,7 +18,7 @@ async function scanAndSmoke(inputs: Inputs, report: RunReport, run: RunContext, 
   const scan = async () => {
     if (!inputs.scan) return undefined;
     const { scanStage } = await import('./scan/index.js');
-    return scanStage(inputs, build, report.plan.tags[0], run.outputDir, report.pushPolicy?.push === true);
+    return scanStage(inputs, build, report.plan, run.outputDir, report.pushPolicy?.push === true);
   };
   const smoke = async () => (await import('./smoke/index.js')).smokeStage(inputs, build, run.label);
   const [scanned, smoked] = await Promise.allSettled([scan(), smoke()]);
@@ -70,6 +70,10 @@ export async function run(): Promise<void> {
     const inputs = getInputs();
     for (const secret of secretsOf(inputs)) addSecret(secret);
     const event = readEvent();
+    // mode: report posts a fork's saved report; nothing else runs.
+    const saved = inputs.mode === 'report' && (await import('./report/saved.js'));
+    if (saved)
+      return setReportOutputs(await saved.postSavedReport(inputs, event, (await startRun()).outputDir));
     const plan = await planStage(inputs, event, new Date());
     for (const warning of plan.warnings) core.warning(warning);
     setPlanOutputs(plan);

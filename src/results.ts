@@ -38,6 +38,8 @@ export interface Plan {
   annotations: string[];
   warnings: string[];
   kinds: Record<string, TagKind>;
+  /** The image to compare with (`baseline` input; by default the base branch's or the moved tag's). */
+  baseline?: string;
   /** What each tag of kind `semver` names; release safety compares releases by these. */
   semver: Record<string, SemverTag>;
   /**
@@ -163,8 +165,10 @@ export interface Finding {
   source?: LayerSource;
   /** For a multi-platform image: the platforms whose image has it. */
   platforms?: string[];
-  /** At or above `fail-on`: this finding fails the scan gate. */
+  /** At or above `fail-on` (or new and at or above `fail-on-new`): this finding fails the scan gate. */
   blocking: boolean;
+  /** Against the baseline image: brought in by this change, or there before it. */
+  change?: 'new' | 'unchanged';
 }
 
 export interface HistoryEntry {
@@ -181,6 +185,8 @@ export interface ScanReport {
   history: HistoryEntry[];
   os: string;
   eosl: boolean;
+  /** Each layer's Dockerfile line, by diff ID. */
+  layerSources?: Record<string, LayerSource>;
 }
 
 /** The vulnerability DB a scan used: downloaded now, cached and current, or cached and older. */
@@ -199,27 +205,25 @@ export interface Scanner {
   verified: string[];
 }
 
+export type { ImageSizes, SbomFormat, SbomPackage, SbomResult, SignResult } from './artifacts.js';
+import type { ImageSizes, SbomResult, SignResult } from './artifacts.js';
+
+/** What the image is compared with: the last one pushed for the base branch, or the tag being moved. */
+export interface BaselineResult {
+  reference: string;
+  /** Why there is no comparison (none pushed yet, unreadable, another platform, not scannable). */
+  unavailable?: string;
+  digest?: string;
+  sizes?: ImageSizes[];
+  /** Findings of the baseline this image no longer has. */
+  fixed?: Omit<Finding, 'blocking'>[];
+  newCount?: number;
+  unchanged?: number;
+  /** The baseline's image does not hold this image's base layers: the base image changed. */
+  baseChanged?: boolean;
+}
+
 /** scan: what the user asked to see (`severity`, `ignore-unfixed`) and the scan gate's verdict. */
-/** One package the scan found in the image, as the SBOM lists it. */
-export interface SbomPackage {
-  name: string;
-  version: string;
-  /** Trivy's package type: `alpine`, `debian`, `jar`, `python-pkg`… */
-  type: string;
-  purl?: string;
-  licenses: string[];
-}
-
-/** The SBOM documents written from the scan. */
-export interface SbomResult {
-  packages: SbomPackage[];
-  counts: Record<string, number>;
-  /** Path of each document written, by format. */
-  files: Partial<Record<SbomFormat, string>>;
-}
-
-export type SbomFormat = 'cyclonedx' | 'spdx';
-
 export interface ScanResult {
   report: ScanReport;
   failed: boolean;
@@ -230,6 +234,8 @@ export interface ScanResult {
   sarifPath: string;
   /** The SBOM from this scan's package list, when asked for. */
   sbom?: SbomResult;
+  /** The comparison with the baseline image, when there is a baseline to look for. */
+  baseline?: BaselineResult;
   scanner?: Scanner;
   db?: DbState;
   javaDb?: DbState;
@@ -285,19 +291,9 @@ export interface PushResult {
   failed: WithheldTag[];
   /** Registry caches saved for the next run. */
   cacheSaved?: string[];
+  /** What the first image name now holds, per platform, as its manifests say. */
+  sizes?: ImageSizes[];
   durationMs: number;
-}
-
-/** sign: what was signed and attested, in which registries, and how to check it. */
-export interface SignResult {
-  mode?: 'keyless' | 'key';
-  /** Why nothing was signed (sign: false, no OIDC permission and no key). */
-  note?: string;
-  cosignVersion?: string;
-  /** One per image name pushed: the digest reference and what cosign stored beside it. */
-  signed: { reference: string; signature: string; attestation?: string }[];
-  /** For the first image: the commands a user runs to check it. */
-  verify?: { signature: string; attestation?: string };
 }
 
 /** Everything one run decided and found; rendered into the summary, the comment and the JSON report. */

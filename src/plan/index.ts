@@ -33,6 +33,8 @@ export interface PlanSettings {
   /** DOCKER_METADATA_SHORT_SHA_LENGTH. */
   shortShaLength: number;
   githubToken: string;
+  /** `auto`, `none`, or an image reference to compare with. */
+  baseline: string;
 }
 
 /** What the plan had to load or look up: libraries for the rules, facts the payload lacked. */
@@ -50,6 +52,18 @@ export function cacheScopes(event: GitHubEvent): Plan['cache'] {
     .filter((s): s is string => Boolean(s))
     .map(sanitizeTag);
   return { export: own, import: [...new Set(nearest)] };
+}
+
+/**
+ * The image this run is compared with (pure): on a pull request, the base branch's tag of the
+ * first image; on a push, what the tag being moved (the version) holds now.
+ */
+export function baselineOf(setting: string, event: GitHubEvent, image: string | undefined, version: string) {
+  if (setting === 'none' || !image) return undefined;
+  if (setting !== 'auto') return setting;
+  const base = event.payload.pull_request?.base.ref;
+  if (base) return `${image}:${sanitizeTag(base)}`;
+  return version ? `${image}:${version}` : undefined;
 }
 
 /** The time of the built commit when the payload carries it (pushes do; pull requests do not). */
@@ -149,6 +163,7 @@ export function makePlan(
     ],
     warnings,
     kinds: version.kinds,
+    baseline: baselineOf(settings.baseline, event, images[0], version.main ?? ''),
     semver: version.semver,
     cache: cacheScopes(event)
   };

@@ -1,10 +1,11 @@
 import * as core from '@actions/core';
 import { topDescriptor, type Descriptor } from '../oci-layout.js';
 import { RegistryClient } from '../registry/client.js';
+import { imageSizes } from '../registry/sizes.js';
 import { credentialsFromDockerConfig, type Credentials } from '../registry/credentials.js';
 import { pushLayout } from '../registry/layout.js';
 import { parseImageName, splitTag } from '../registry/reference.js';
-import type { BuildResult, CacheUpload, Plan, PushPolicy, PushResult } from '../results.js';
+import type { BuildResult, CacheUpload, ImageSizes, Plan, PushPolicy, PushResult } from '../results.js';
 import { messageOf } from '../errors.js';
 import { redact } from '../untrusted.js';
 import { dockerPush } from './docker-push.js';
@@ -126,6 +127,21 @@ async function uploadCache(uploads: CacheUpload[], req: PushRequest): Promise<st
   return done;
 }
 
+/** What the first image name now holds, as its manifests say: for the size comparison only. */
+async function pushedSizes(
+  first: { image: string; client: RegistryClient } | undefined,
+  digests: Record<string, string>
+): Promise<ImageSizes[] | undefined> {
+  const digest = first && digests[first.image];
+  if (!first || !digest) return undefined;
+  try {
+    return (await imageSizes(first.client, digest))?.images;
+  } catch (error) {
+    core.info(redact(`Sizes of ${first.image}@${digest} not read: ${messageOf(error)}`));
+    return undefined;
+  }
+}
+
 /** Decides the tags per image (release safety), pushes them, and checks every tag's digest. */
 export async function pushImages(req: PushRequest): Promise<PushResult> {
   const started = Date.now();
@@ -183,6 +199,7 @@ export async function pushImages(req: PushRequest): Promise<PushResult> {
     }
   }
   result.pushed = result.tags.length > 0;
+  result.sizes = await pushedSizes(plans[0], result.digests);
   result.cacheSaved =
     result.failed.length === 0 ? await uploadCache(req.build.cache?.uploads ?? [], req) : [];
   result.durationMs = Date.now() - started;

@@ -155,6 +155,18 @@ export class RegistryClient {
     };
   }
 
+  /** A blob's bytes (an image config); registries may redirect to storage, which gets no credentials. */
+  async blob(digest: string): Promise<Buffer> {
+    let response = await this.request('GET', this.url(`blobs/${digest}`));
+    const location = response.headers.get('location');
+    if (response.status >= 300 && response.status < 400 && location) {
+      await response.body?.cancel();
+      response = await fetch(new URL(location, this.base), { signal: AbortSignal.timeout(30_000) });
+    }
+    await this.expect(response, [200], `GET blob ${digest}`);
+    return Buffer.from(await response.arrayBuffer());
+  }
+
   /** The config digest (= local image id) of a single-platform manifest; undefined otherwise. */
   async configDigest(tag: string): Promise<string | undefined> {
     const manifest = await this.manifest(tag).catch(() => undefined);

@@ -10,8 +10,9 @@ import type {
   SmokeResult
 } from '../results.js';
 import { MOST_SEVERE_FIRST, rank } from '../severity.js';
-import { code, codeBlock, details, table, text } from './markdown.js';
+import { code, codeBlock, details, formatBytes, link, table, text } from './markdown.js';
 import { formatAge } from '../age.js';
+import { compareSection } from './compare.js';
 
 export interface RenderLimits {
   findings: number;
@@ -44,22 +45,6 @@ export function outcomeOf(report: RunReport): Outcome {
   if (report.error || report.gates?.passed === false) return 'failed';
   if (report.dryRun) return 'planned';
   return report.push?.pushed ? 'pushed' : 'built';
-}
-
-function formatBytes(bytes: number): string {
-  const units = ['B', 'KB', 'MB', 'GB'];
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1000 && unit < units.length - 1) {
-    value /= 1000;
-    unit++;
-  }
-  return `${value.toFixed(unit === 0 ? 0 : 1)} ${units[unit]}`;
-}
-
-/** A link only when the URL is a plain https URL; otherwise the text alone. */
-function link(label: string, url: string): string {
-  return /^https:\/\/[^\s()<>"'`]+$/.test(url) ? `[${label}](${url})` : label;
 }
 
 function headline(report: RunReport): string {
@@ -197,22 +182,22 @@ function scanSection(scan: ScanResult, limits: RenderLimits, runUrl: string): st
   const ranked = rankFindings(scan.report.findings);
   const shown = ranked.slice(0, limits.findings);
   if (shown.length > 0) {
-    out.push(
-      table(
-        ['Severity', 'Vulnerability', 'Package', 'Installed', 'Fixed in', 'Introduced by'],
-        shown.map(f => {
-          const source = f.source ? `line ${f.source.line}${f.source.base ? ' (base image)' : ''}` : '';
-          return [
-            f.severity,
-            `${link(text(f.id), f.url)}${f.title ? `<br>${text(f.title)}` : ''}`,
-            code(f.pkg),
-            code(f.installed),
-            f.fixed ? code(f.fixed) : '_no fix_',
-            text(source)
-          ];
-        })
-      )
+    const list = table(
+      ['Severity', 'Vulnerability', 'Package', 'Installed', 'Fixed in', 'Introduced by'],
+      shown.map(f => {
+        const source = f.source ? `line ${f.source.line}${f.source.base ? ' (base image)' : ''}` : '';
+        return [
+          f.severity,
+          `${link(text(f.id), f.url)}${f.title ? `<br>${text(f.title)}` : ''}`,
+          code(f.pkg),
+          code(f.installed),
+          f.fixed ? code(f.fixed) : '_no fix_',
+          text(source)
+        ];
+      })
     );
+    // Against a baseline the new and fixed ones lead (above): the full list is folded.
+    out.push(scan.baseline?.newCount !== undefined ? details(`All findings (${ranked.length})`, list) : list);
   }
   if (ranked.length > shown.length) {
     out.push(
@@ -298,6 +283,7 @@ export function renderMarkdown(report: RunReport, limits: RenderLimits): string 
     headline(report),
     overview(report),
     gatesSection(report),
+    compareSection(report),
     tagsSection(report),
     report.scan ? scanSection(report.scan, limits, report.runUrl) : '',
     report.smoke ? smokeSection(report.smoke, limits) : '',

@@ -1,9 +1,18 @@
 import * as core from '@actions/core';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { dockerOk } from '../docker.js';
 import { messageOf } from '../errors.js';
-import type { BuildResult, SbomFormat, SbomResult, ScanResult } from '../results.js';
+import { parseDockerfile } from '../dockerfile.js';
+import type {
+  BaselineResult,
+  BuildResult,
+  ImageSizes,
+  Plan,
+  SbomFormat,
+  SbomResult,
+  ScanResult
+} from '../results.js';
 import {
   atOrAbove,
   countBySeverity,
@@ -15,9 +24,17 @@ import {
 import { logUntrusted, redact } from '../untrusted.js';
 import { SHIPSHAPE_VERSION } from '../version.js';
 import { restoreDbCache, saveDbCache, trivyCacheDir } from './db-cache.js';
-import { filterReport, mergePlatforms, parseTrivyReport, scanGate, type ParsedReport } from './findings.js';
+import { baseChanged, diffFindings, findBaseline } from './baseline.js';
+import {
+  filterReport,
+  mergePlatforms,
+  parseTrivyReport,
+  scanGate,
+  type ParsedReport,
+  type TrivyFinding
+} from './findings.js';
 import { installTrivy } from './install.js';
-import { locateFindings } from './layers.js';
+import { locateFindings, mapLayers } from './layers.js';
 import { mergeSarif } from './sarif.js';
 import { countByType, cycloneDx, parsePackages, spdx, type SbomSubject } from './sbom.js';
 import { scanTargets, type ScanTarget } from './targets.js';
@@ -34,6 +51,7 @@ export interface ScanSettings {
   maxDbAgeMs: number;
   severity: Severity[];
   failOn: Threshold;
+  failOnNew: Threshold;
   ignoreUnfixed: boolean;
   trivyignore: string;
   scanTimeoutMs: number;
@@ -54,10 +72,11 @@ const suffix = (target: ScanTarget): string =>
 export async function scanStage(
   settings: ScanSettings,
   build: Built,
-  reference: string,
+  plan: Pick<Plan, 'tags' | 'baseline'>,
   outputDir: string,
   pushes: boolean
 ): Promise<ScanResult> {
+  const [reference, baseline] = [plan.tags[0], plan.baseline];
   const started = Date.now();
   const sarifPath = path.join(outputDir, 'trivy.sarif');
   // An SBOM describes what is published: by default only runs that push write one.
@@ -68,7 +87,8 @@ export async function scanStage(
       build,
       reference,
       outputDir,
-      sarifPath
+      sarifPath,
+      baseline
     );
     core.info(`Scan: ${result.detail}`);
     return { ...result, durationMs: Date.now() - started };
@@ -106,7 +126,8 @@ async function scan(
   build: Built,
   reference: string,
   outputDir: string,
-  sarifPath: string
+  sarifPath: string,
+  baseline: string | undefined
 ): Promise<Omit<ScanResult, 'durationMs'>> {
   await mkdir(outputDir, { recursive: true });
   const cacheDir = trivyCacheDir();
@@ -125,6 +146,26 @@ async function scan(
       sarifPath: string;
     }[] = [];
     let javaDb: ScanResult['javaDb'];
+    const scanRemote = async (remote: string): Promise<TrivyFinding[]> => {
+      const { json } = await scanImage(scanner.path, {
+        source: { remote },
+        platform: build.platforms.length > 1 ? build.platforms[0] : undefined,
+        output: path.join(outputDir, 'trivy-baseline.json'),
+        cacheDir: await sharedDbCache(cacheDir),
+        skipJavaDbUpdate: true,
+        javaDbRepositories: settings.trivyJavaDbRepositories,
+        maxDbAgeMs: settings.maxDbAgeMs,
+        ignoreUnfixed: settings.ignoreUnfixed,
+        ignoreFile: settings.trivyignore || undefined,
+        timeoutMs: settings.scanTimeoutMs
+      });
+      return filterReport(parseTrivyReport(json), {
+        severity: [...SEVERITIES],
+        ignoreUnfixed: settings.ignoreUnfixed
+      }).findings;
+    };
+    // Side by side with the image's own scans, on the same DB.
+    const comparing = baseline ? compareWith(baseline, build.platforms[0] ?? '', scanRemote) : undefined;
     // One at a time: Trivy holds a lock on its cache directory while it scans.
     for (const target of scanTargets(build, reference, outputDir)) {
       const { save } = target;
@@ -175,17 +216,41 @@ async function scan(
           settings.target
         )
       }))
-    ).map(f => ({ ...f, blocking: atOrAbove(f.severity, settings.failOn) }));
+    );
     const gate = scanGate({ ...scans[0].full, findings: gated }, settings.failOn);
+    const full = scans[0].full;
+    const layerSources = Object.fromEntries(
+      mapLayers(full.diffIds, full.history, parseDockerfile(dockerfileText), settings.target || undefined)
+    );
+    const compared = comparing && (await comparing);
+    if (compared?.image) compared.result.baseChanged = baseChanged(layerSources, compared.image);
+    const all = compared?.findings ? diffFindings(gated, compared.findings) : undefined;
+    const fresh = all?.marked.filter(f => f.change === 'new') ?? [];
+    const newBlocking =
+      settings.failOnNew === 'none' ? 0 : fresh.filter(f => atOrAbove(f.severity, settings.failOnNew)).length;
+    const findings = (compared?.findings ? diffFindings(shown, compared.findings).marked : shown).map(f => ({
+      ...f,
+      blocking:
+        atOrAbove(f.severity, settings.failOn) ||
+        (f.change === 'new' && settings.failOnNew !== 'none' && atOrAbove(f.severity, settings.failOnNew))
+    }));
     return {
       report: {
-        ...scans[0].full,
-        findings: shown,
-        counts: countBySeverity(shown),
-        fixable: shown.filter(f => f.fixed).length
+        ...full,
+        findings,
+        counts: countBySeverity(findings),
+        fixable: findings.filter(f => f.fixed).length,
+        layerSources
       },
-      failed: gate.failed,
-      detail: gate.detail,
+      failed: gate.failed || newBlocking > 0,
+      detail:
+        newBlocking > 0
+          ? `${gate.detail}; ${newBlocking} new finding(s) at or above ${settings.failOnNew} (fail-on-new)`
+          : gate.detail,
+      baseline: compared && {
+        ...compared.result,
+        ...(all && { fixed: all.fixed, newCount: fresh.length, unchanged: all.marked.length - fresh.length })
+      },
       jsonPath: scans[0].jsonPath,
       sarifPath: scans.length > 1 ? sarifPath : scans[0].sarifPath,
       sbom: listAllPackages
@@ -227,4 +292,41 @@ async function writeSbom(
     await writeFile(files[format], JSON.stringify(builders[format](subject, packages), null, 2));
   }
   return { packages, counts: countByType(packages), files };
+}
+
+/**
+ * Compares with the baseline: finds it in the registry and scans it with the same Trivy and DB,
+ * beside the image's own scan. Never fails the run: a
+ * baseline that is missing, unreadable or cannot be scanned is reported with the reason.
+ */
+async function compareWith(
+  reference: string,
+  platform: string,
+  scanRemote: (remote: string) => Promise<TrivyFinding[]>
+): Promise<{ result: BaselineResult; findings?: TrivyFinding[]; image?: ImageSizes }> {
+  const found = await findBaseline(reference, platform);
+  if (!found.scan || !found.image) return found;
+  try {
+    return { ...found, findings: await scanRemote(found.scan) };
+  } catch (error) {
+    const why = redact(messageOf(error)).split('\n')[0];
+    return {
+      result: { ...found.result, unavailable: `the baseline ${reference} could not be scanned: ${why}` }
+    };
+  }
+}
+
+/**
+ * A cache directory of its own for the baseline scan, sharing the main one's DBs: Trivy locks
+ * its scan cache while it scans, and the DBs are only read.
+ */
+async function sharedDbCache(cacheDir: string): Promise<string> {
+  const dir = `${cacheDir}-baseline`;
+  await mkdir(dir, { recursive: true });
+  for (const db of ['db', 'java-db']) {
+    await symlink(path.join(cacheDir, db), path.join(dir, db)).catch((error: NodeJS.ErrnoException) => {
+      if (error.code !== 'EEXIST') throw error;
+    });
+  }
+  return dir;
 }

@@ -1,8 +1,8 @@
 import { samePlatform } from '../oci-layout.js';
 import type { BuildResult } from '../results.js';
 
-/** Where Trivy reads one platform's image from. */
-export type ScanSource = { image: string } | { archive: string } | { layout: string };
+/** Where Trivy reads one platform's image from: the daemon, a file, or a registry (the baseline). */
+export type ScanSource = { image: string } | { archive: string } | { layout: string } | { remote: string };
 
 export interface ScanTarget {
   /** Empty for a single-platform image: Trivy reads the only one there is. */

@@ -113,7 +113,17 @@ export interface TrivyScanOptions {
 /** The `trivy image` arguments for one scan of the built image (pure). */
 export function scanArgs(o: TrivyScanOptions): string[] {
   // The image is local and unpushed: never let Trivy fetch it from a registry instead.
-  const source = 'image' in o.source ? ['--image-src', 'docker'] : [];
+  const source =
+    'image' in o.source
+      ? ['--image-src', 'docker']
+      : 'remote' in o.source
+        ? // Registries on this machine speak plain HTTP, as Docker allows for loopback.
+          [
+            '--image-src',
+            'remote',
+            ...(/^(localhost|127\.|\[::1\])/.test(o.source.remote) ? ['--insecure'] : [])
+          ]
+        : [];
   const args = [
     'image',
     ...source,
@@ -139,6 +149,7 @@ export function scanArgs(o: TrivyScanOptions): string[] {
   if (o.ignoreUnfixed) args.push('--ignore-unfixed');
   if (o.ignoreFile) args.push('--ignorefile', o.ignoreFile);
   if ('image' in o.source) args.push(o.source.image);
+  else if ('remote' in o.source) args.push(o.source.remote);
   else args.push('--input', 'archive' in o.source ? o.source.archive : o.source.layout);
   return args;
 }

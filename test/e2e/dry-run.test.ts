@@ -1,21 +1,10 @@
 import { describe, expect, test } from '@jest/globals';
-import { chmod, mkdtemp, readFile, writeFile } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
-import { runAction } from '../helpers/action.js';
+import { readFile } from 'node:fs/promises';
+import { recordingDocker, runAction } from '../helpers/action.js';
 import { PASSWORD, USER } from '../helpers/auth.js';
 import { PR_HEAD_SHA, scenario } from '../helpers/events.js';
 import { startFakeGitHub } from '../helpers/fake-github.js';
 import { DB_PASSWORD, SMOKE_SECRET_ENV, expectNothingLeaked } from '../helpers/leaks.js';
-
-/** A `docker` that only records that it was called: a dry run must never reach it. */
-async function recordingDocker(): Promise<{ bin: string; calls: string }> {
-  const bin = await mkdtemp(path.join(os.tmpdir(), 'shipshape-nodocker-'));
-  const calls = path.join(bin, 'calls');
-  await writeFile(path.join(bin, 'docker'), `#!/bin/sh\necho "$@" >> ${calls}\nexit 1\n`);
-  await chmod(path.join(bin, 'docker'), 0o755);
-  return { bin, calls };
-}
 
 /** A dry run of examples/flask on a recorded event, with a `docker` that must stay uncalled. */
 function dryRun(kind: string, bin: string, inputs: Record<string, string>, env: Record<string, string> = {}) {

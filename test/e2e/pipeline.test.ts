@@ -1,6 +1,5 @@
-import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { beforeAll, describe, expect, test } from '@jest/globals';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
 import { runAction, standInEnv, STANDIN_INPUTS, type ActionRun } from '../helpers/action.js';
 import { PASSWORD, USER, htpasswdAuth, tokenServer } from '../helpers/auth.js';
@@ -9,37 +8,24 @@ import {
   PYTHON_BASE,
   ROOT,
   engineStore,
-  ensureDocker,
   freePort,
-  removeImages,
   startRegistry,
   type Registry
 } from '../helpers/docker.js';
 import { scenario } from '../helpers/events.js';
-import { startFakeGitHub, type FakeGitHub } from '../helpers/fake-github.js';
+import { type FakeGitHub } from '../helpers/fake-github.js';
+import { e2eWorld } from '../helpers/world.js';
 import { readRunnerLog } from '../helpers/runner-log.js';
 import { DB_PASSWORD, GITHUB_TOKEN, SMOKE_SECRET_ENV, expectNothingLeaked } from '../helpers/leaks.js';
 import { RegistryClient } from '../../src/registry/client.js';
 
 const STORE = await engineStore();
+// Every run logs in: the password has to stay out of everything the run writes.
+const world = e2eWorld('e2e', '127.0.0.1:*/e2e/*', async work => ({ auth: await htpasswdAuth(work) }));
 let registry: Registry;
 let gh: FakeGitHub;
 let work: string;
-
-beforeAll(async () => {
-  await ensureDocker();
-  work = await mkdtemp(path.join(os.tmpdir(), 'shipshape-e2e-'));
-  // Every run logs in: the password has to stay out of everything the run writes.
-  registry = await startRegistry({ auth: await htpasswdAuth(work) });
-  gh = await startFakeGitHub();
-}, 300000);
-afterAll(async () => {
-  expect(gh.rejected()).toEqual([]);
-  await gh.close();
-  await registry.stop();
-  await rm(work, { recursive: true, force: true });
-  await removeImages('127.0.0.1:*/e2e/*');
-});
+beforeAll(() => void ({ registry, gh, work } = world));
 
 const writesTo = (repo: string): string[] =>
   registry

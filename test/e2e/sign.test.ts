@@ -85,6 +85,13 @@ async function verify(command: 'verify' | 'verify-attestation', reference: strin
 describe('signature and SBOM attestation on the pushed digest (cosign, generated key pair)', () => {
   test('signed and attested by digest; both verify; the attested SBOM lists the scan’s packages', async () => {
     const result = await ship('app', 'alpine-310.json.golden');
+    if (result.exitCode)
+      console.log(
+        result.stdout
+          .split('\n')
+          .filter(l => l.startsWith('::error'))
+          .join('\n')
+      );
     expect(result.exitCode).toBe(0);
     const image = `${registry.host}/signed/app`;
     const digest = result.outputs.digest;

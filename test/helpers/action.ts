@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { chmod, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { FIXTURES, ROOT, STANDIN_BIN } from './docker.js';
@@ -140,4 +140,13 @@ export function standInEnv(work: string, fixture = 'alpine-310.json.golden'): Re
     SHIPSHAPE_RETRY_BASE_MS: '200',
     TRIVY_STANDIN_FIXTURE: path.join(FIXTURES, fixture)
   };
+}
+
+/** A `docker` that only records that it was called: a dry run or `mode: report` must never reach it. */
+export async function recordingDocker(): Promise<{ bin: string; calls: string }> {
+  const bin = await mkdtemp(path.join(os.tmpdir(), 'shipshape-nodocker-'));
+  const calls = path.join(bin, 'calls');
+  await writeFile(path.join(bin, 'docker'), `#!/bin/sh\necho "$@" >> ${calls}\nexit 1\n`);
+  await chmod(path.join(bin, 'docker'), 0o755);
+  return { bin, calls };
 }

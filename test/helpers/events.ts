@@ -119,7 +119,8 @@ export const PLAN_DEFAULTS: PlanSettings = {
   annotations: {},
   annotationLevels: ['manifest'],
   shortShaLength: 7,
-  githubToken: ''
+  githubToken: '',
+  baseline: 'auto'
 };
 
 /** What planStage loads for rules that format dates or read PEP 440 versions. */

@@ -114,6 +114,8 @@ export interface FakeGitHub {
   repos: Record<string, { default_branch: string }>;
   /** Committer dates by commit SHA, as GET /repos/{owner}/{repo}/commits/{ref} answers. */
   commits: Record<string, string>;
+  /** Open pull requests, as GET /repos/{owner}/{repo}/pulls?head=owner:branch lists them. */
+  pulls: { number: number; head: { sha: string; ref: string; owner: string } }[];
   /** Every request the OpenAPI check turned down. */
   rejected: () => RecordedRequest[];
   /** Answer the next `times` matching requests with an error. */
@@ -136,6 +138,7 @@ export async function startFakeGitHub(): Promise<FakeGitHub> {
     statuses: [],
     repos: {},
     commits: {},
+    pulls: [],
     readOnly: false,
     noChecks: false
   };
@@ -199,6 +202,17 @@ export async function startFakeGitHub(): Promise<FakeGitHub> {
       const repo = state.repos[match[1]];
       if (!repo) return reply(404, { message: 'Not Found' });
       return reply(200, { id: 1, name: match[1].split('/')[1], full_name: match[1], ...repo });
+    }
+    if (m(/^\/repos\/[^/]+\/[^/]+\/pulls$/) && method === 'GET') {
+      const head = url.searchParams.get('head') ?? '';
+      const listed = state.pulls.filter(p => !head || `${p.head.owner}:${p.head.ref}` === head);
+      return reply(
+        200,
+        listed.map(p => ({
+          number: p.number,
+          head: { sha: p.head.sha, ref: p.head.ref, label: `${p.head.owner}:${p.head.ref}` }
+        }))
+      );
     }
     if ((match = m(/^\/repos\/[^/]+\/[^/]+\/commits\/([^/]+)$/)) && method === 'GET') {
       const date = state.commits[match[1]];

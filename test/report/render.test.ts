@@ -148,3 +148,60 @@ describe('SBOM and signature', () => {
     expect(renderMarkdown(report, FULL)).toContain('### SBOM and signature\n\nnot signed: sign is false.');
   });
 });
+
+describe('what this change does, against the baseline', () => {
+  test('new and fixed lead, unchanged and all findings folded, sizes and the layers that grew', () => {
+    const report = fixtureReport();
+    const scan = report.scan;
+    if (!scan) throw new Error('fixture has a scan');
+    const [added, ...kept] = scan.report.findings;
+    scan.report.findings = [
+      { ...added, change: 'new' },
+      ...kept.map(f => ({ ...f, change: 'unchanged' as const }))
+    ];
+    scan.report.layerSources = { 'sha256:own': { line: 7, instruction: 'RUN apk add curl', base: false } };
+    const layer = (diffId: string, size: number) => ({ diffId, size });
+    scan.baseline = {
+      reference: 'ghcr.io/acme/app:main',
+      newCount: 1,
+      unchanged: kept.length,
+      fixed: [{ ...kept[0], id: 'CVE-2000-0001', pkg: 'zlib' }],
+      baseChanged: false,
+      sizes: [
+        {
+          platform: 'linux/amd64',
+          digest: 'sha256:b',
+          compressed: 3_000_000,
+          layers: [layer('sha256:base', 2_900_000)]
+        }
+      ]
+    };
+    report.push = {
+      pushed: true,
+      digests: {},
+      tags: [],
+      unchanged: [],
+      withheld: [],
+      failed: [],
+      durationMs: 1,
+      sizes: [
+        {
+          platform: 'linux/amd64',
+          digest: 'sha256:c',
+          compressed: 4_500_000,
+          layers: [layer('sha256:base', 2_900_000), layer('sha256:own', 1_500_000)]
+        }
+      ]
+    };
+    const markdown = renderMarkdown(report, FULL);
+    const compare = markdown.indexOf('### What this change does (against `ghcr.io/acme/app:main`)');
+    expect(compare).toBeGreaterThan(0);
+    expect(compare).toBeLessThan(markdown.indexOf('### Vulnerabilities'));
+    expect(markdown).toContain(`**1 new** and **1 fixed** vulnerabilities; ${kept.length} unchanged.`);
+    expect(markdown).toContain(`<details><summary>Unchanged (${kept.length})</summary>`);
+    expect(markdown).toContain('| `linux/amd64` | 4.5 MB | 3.0 MB | +1.5 MB (50.0%) |');
+    expect(markdown).toContain('| 1.5 MB | line 7: RUN apk add curl |');
+    expect(markdown).toContain('Base image: the same layers as the baseline.');
+    expect(markdown).toContain(`<details><summary>All findings (${kept.length + 1})</summary>`);
+  });
+});

@@ -1,0 +1,80 @@
+import { messageOf } from '../errors.js';
+import { RegistryError } from '../registry/auth.js';
+import { RegistryClient } from '../registry/client.js';
+import { credentialsFromDockerConfig } from '../registry/credentials.js';
+import { parseImageName } from '../registry/reference.js';
+import { imageSizes } from '../registry/sizes.js';
+import type { BaselineResult, ImageSizes, LayerSource } from '../results.js';
+import type { TrivyFinding } from './findings.js';
+
+/** `image:tag` or `image@digest` → the image name and the reference to ask the registry for. */
+export function splitReference(reference: string): { image: string; ref: string } {
+  const at = reference.indexOf('@');
+  if (at >= 0) return { image: reference.slice(0, at), ref: reference.slice(at + 1) };
+  const colon = reference.lastIndexOf(':');
+  if (colon < 0 || reference.indexOf('/', colon) >= 0) return { image: reference, ref: 'latest' };
+  return { image: reference.slice(0, colon), ref: reference.slice(colon + 1) };
+}
+
+const keyOf = (f: Pick<TrivyFinding, 'id' | 'pkg' | 'installed'>): string =>
+  [f.id, f.pkg, f.installed].join('\u0000');
+
+/**
+ * The vulnerability diff against the baseline (pure), keyed by (vulnerability, package,
+ * installed version): each current finding is new or unchanged; the baseline's findings this
+ * image no longer has are fixed.
+ */
+export function diffFindings<F extends TrivyFinding, B extends TrivyFinding>(
+  current: F[],
+  baseline: B[]
+): { marked: (F & { change: 'new' | 'unchanged' })[]; fixed: B[] } {
+  const before = new Set(baseline.map(keyOf));
+  const now = new Set(current.map(keyOf));
+  const fixed = new Map<string, B>();
+  for (const f of baseline) if (!now.has(keyOf(f)) && !fixed.has(keyOf(f))) fixed.set(keyOf(f), f);
+  return {
+    marked: current.map(f => ({
+      ...f,
+      change: before.has(keyOf(f)) ? ('unchanged' as const) : ('new' as const)
+    })),
+    fixed: [...fixed.values()]
+  };
+}
+
+/** Whether the baseline lacks any of this image's base-image layers: the base changed (pure). */
+export function baseChanged(layerSources: Record<string, LayerSource>, baseline: ImageSizes): boolean {
+  const held = new Set(baseline.layers.map(l => l.diffId));
+  return Object.entries(layerSources).some(([diffId, source]) => source.base && !held.has(diffId));
+}
+
+/**
+ * Finds the baseline in the registry, from manifests only, and the platform image to scan.
+ * It never fails the run: a missing, unreadable or other-platform baseline says why instead.
+ */
+export async function findBaseline(
+  reference: string,
+  platform: string
+): Promise<{ result: BaselineResult; scan?: string; image?: ImageSizes }> {
+  const { image, ref } = splitReference(reference);
+  let found: Awaited<ReturnType<typeof imageSizes>>;
+  try {
+    const name = parseImageName(image);
+    const client = new RegistryClient(name, await credentialsFromDockerConfig(name.registry));
+    found = await imageSizes(client, ref);
+  } catch (error) {
+    const status = error instanceof RegistryError ? error.status : undefined;
+    const why =
+      status === 401 || status === 403 ? `HTTP ${status}: the token cannot read it` : messageOf(error);
+    return { result: { reference, unavailable: `the baseline ${reference} cannot be read (${why})` } };
+  }
+  if (!found) return { result: { reference, unavailable: `nothing has been pushed to ${reference} yet` } };
+  const result: BaselineResult = { reference, digest: found.digest, sizes: found.images };
+  const match = found.images.find(i => i.platform === platform) ?? (platform ? undefined : found.images[0]);
+  if (!match) {
+    const has = found.images.map(i => i.platform || 'an unnamed platform').join(', ');
+    return {
+      result: { ...result, unavailable: `the baseline ${reference} has no ${platform} image (it has ${has})` }
+    };
+  }
+  return { result, scan: `${image}@${match.digest}`, image: match };
+}
