@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
+import { isAnnotationLevel } from './annotation-levels.js';
 import { splitCsv } from './csv.js';
 import {
   actionInput,
@@ -169,12 +170,10 @@ function sbomFormats(read: InputReader): SbomFormat[] {
   return [...new Set(values)] as SbomFormat[];
 }
 
-const LEVEL = /^(?:manifest|index|manifest-descriptor|index-descriptor)(?:\[[^\]]+\])?$/;
-
 /** Where annotations go: `manifest` unless DOCKER_METADATA_ANNOTATIONS_LEVELS says otherwise. */
 function annotationLevels(value = ''): string[] {
   const levels = list(value || 'manifest');
-  const bad = levels.find(level => !LEVEL.test(level));
+  const bad = levels.find(level => !isAnnotationLevel(level));
   if (bad) {
     throw new Error(
       `DOCKER_METADATA_ANNOTATIONS_LEVELS: unknown level "${bad}" (manifest, index, manifest-descriptor, index-descriptor, optionally with [os/arch])`
@@ -196,18 +195,17 @@ function shortShaLength(value = ''): number {
 }
 
 /** What `sign: key` and `sign: keyless` need, checked before anything is built or pushed. */
-function checkSigning(read: InputReader, env: NodeJS.ProcessEnv): void {
-  const sign = read('sign').trim().toLowerCase();
-  if (sign === 'key' && !read('cosign-key').trim()) {
+function checkSigning(inputs: Inputs, env: NodeJS.ProcessEnv): void {
+  if (inputs.sign === 'key' && !inputs.cosignKey) {
     throw new Error('input "sign": key needs "cosign-key" (a cosign private key, from a secret)');
   }
-  if (sign !== 'keyless') return;
+  if (inputs.sign !== 'keyless') return;
   if (!canRequestIdToken(env)) {
     throw new Error(
       'input "sign": keyless needs an OIDC token: give the job `permissions: id-token: write` (fork pull requests never get one)'
     );
   }
-  if (!bool(read, 'transparency-log', true)) {
+  if (!inputs.transparencyLog) {
     throw new Error(
       'input "sign": keyless needs transparency-log: its certificates are only checkable through it'
     );
@@ -233,11 +231,10 @@ export function getInputs(read: InputReader = actionInput, env = process.env): I
   const smokePath = read('smoke-path') || '/';
   if (!smokePath.startsWith('/')) throw new Error(`input "smoke-path" must start with /; got "${smokePath}"`);
   const trivyignore = read('trivyignore');
-  checkSigning(read, env);
   if (Boolean(read('username').trim()) !== Boolean(read('password'))) {
     throw new Error('inputs "username" and "password" go together: set both or neither');
   }
-  return {
+  const inputs: Inputs = {
     workspace,
     context,
     file,
@@ -303,4 +300,6 @@ export function getInputs(read: InputReader = actionInput, env = process.env): I
     mode: oneOf(read, 'mode', ['ship', 'report'], 'ship'),
     reportFile: read('report-file').trim()
   };
+  checkSigning(inputs, env);
+  return inputs;
 }

@@ -1,3 +1,4 @@
+import { levelOf } from '../annotation-levels.js';
 import type { Builder, ProvenanceMode } from '../results.js';
 import type { Capabilities } from './builder.js';
 
@@ -70,7 +71,7 @@ export function buildAnnotations(
     };
   }
   if (platforms.length > 1) return { annotations };
-  const kept = annotations.filter(a => !/^index(-descriptor)?[[:]/.test(a));
+  const kept = annotations.filter(a => !levelOf(a)?.startsWith('index'));
   return kept.length === annotations.length
     ? { annotations }
     : {

@@ -1,3 +1,4 @@
+import { levelOf } from '../annotation-levels.js';
 import type { GitHubEvent } from '../event.js';
 import type { Plan } from '../results.js';
 import { parseFlavor, type LatestMode } from './flavor.js';
@@ -72,9 +73,6 @@ export function payloadCommitDate(event: GitHubEvent): Date | undefined {
   const found = commits?.find(c => c.id === event.sha) ?? (head?.id === event.sha ? head : undefined);
   return found?.timestamp ? new Date(found.timestamp) : undefined;
 }
-
-/** An annotation written with its own level (`index:key=value`) goes only there. */
-const LEVELED = /^(?:manifest|index|manifest-descriptor|index-descriptor)(?:\[[^\]]*\])?:/;
 
 const rulesOf = (settings: PlanSettings): TagRule[] =>
   parseRules(settings.tags.length > 0 ? settings.tags : DEFAULT_TAG_RULES);
@@ -155,11 +153,12 @@ export function makePlan(
     tagNames,
     tags: images.flatMap(image => tagNames.map(tag => `${image}:${tag}`)),
     labels: mergeLabels(oci, custom('labels')),
+    // One written with its own level (`index:key=value`) goes only there.
     annotations: [
       ...settings.annotationLevels.flatMap(level =>
-        annotations.filter(a => !LEVELED.test(a)).map(a => `${level}:${a}`)
+        annotations.filter(a => !levelOf(a)).map(a => `${level}:${a}`)
       ),
-      ...annotations.filter(a => LEVELED.test(a))
+      ...annotations.filter(a => levelOf(a))
     ],
     warnings,
     kinds: version.kinds,

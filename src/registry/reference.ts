@@ -22,6 +22,14 @@ export function splitTag(reference: string): { image: string; tag: string } {
   return { image: reference.slice(0, colon), tag: reference.slice(colon + 1) };
 }
 
+/** `image:tag` or `image@digest` → the image name and what to ask the registry for. */
+export function splitReference(reference: string): { image: string; ref: string } {
+  const at = reference.indexOf('@');
+  if (at >= 0) return { image: reference.slice(0, at), ref: reference.slice(at + 1) };
+  const { image, tag } = splitTag(reference);
+  return { image, ref: tag };
+}
+
 export const isLoopback = (host: string): boolean =>
   host === 'localhost' || host.startsWith('127.') || host === '[::1]';
 
@@ -30,3 +38,7 @@ export function registryBaseUrl(registry: string): string {
   if (registry === 'docker.io') return 'https://registry-1.docker.io';
   return `${isLoopback(registry.replace(/:\d+$/, '')) ? 'http' : 'https'}://${registry}`;
 }
+
+/** Whether the registry of an image reference is reached over plain HTTP (tools need telling). */
+export const plainHttp = (reference: string): boolean =>
+  registryBaseUrl(parseImageName(reference).registry).startsWith('http:');

@@ -1,19 +1,8 @@
-import type { BaselineResult, Finding, ImageSizes, LayerSource, RunReport } from '../results.js';
-import { code, details, formatBytes, link, table, text } from './markdown.js';
+import type { BaselineResult, ImageSizes, LayerSource, RunReport } from '../results.js';
+import { findingsTable } from './findings-table.js';
+import { code, details, formatBytes, table, text } from './markdown.js';
 
 const signed = (bytes: number): string => `${bytes >= 0 ? '+' : '−'}${formatBytes(Math.abs(bytes))}`;
-
-function findingRows(findings: Omit<Finding, 'blocking'>[]): string[][] {
-  return findings.map(f => [
-    f.severity,
-    link(text(f.id), f.url),
-    code(f.pkg),
-    code(f.installed),
-    f.fixed ? code(f.fixed) : '_no fix_',
-    f.source ? text(`line ${f.source.line}${f.source.base ? ' (base image)' : ''}`) : ''
-  ]);
-}
-const HEADER = ['Severity', 'Vulnerability', 'Package', 'Installed', 'Fixed in', 'Introduced by'];
 
 /** The layers this image has and the baseline had not, largest first, with their Dockerfile lines. */
 function grown(current: ImageSizes, before: ImageSizes, sources: Record<string, LayerSource>): string[][] {
@@ -76,9 +65,9 @@ export function compareSection(report: RunReport): string {
   out.push(
     `**${baseline.newCount ?? added.length} new** and **${fixed.length} fixed** vulnerabilities; ${baseline.unchanged ?? kept.length} unchanged.`
   );
-  if (added.length > 0) out.push(`New in this image:\n\n${table(HEADER, findingRows(added))}`);
-  if (fixed.length > 0) out.push(`Fixed by this change:\n\n${table(HEADER, findingRows(fixed))}`);
-  if (kept.length > 0) out.push(details(`Unchanged (${kept.length})`, table(HEADER, findingRows(kept))));
+  if (added.length > 0) out.push(`New in this image:\n\n${findingsTable(added, false)}`);
+  if (fixed.length > 0) out.push(`Fixed by this change:\n\n${findingsTable(fixed, false)}`);
+  if (kept.length > 0) out.push(details(`Unchanged (${kept.length})`, findingsTable(kept, false)));
   out.push(...sizeRows(baseline, report.push?.sizes, report.scan.report.layerSources ?? {}));
   if (baseline.baseChanged !== undefined) {
     out.push(

@@ -13,6 +13,7 @@ import { MOST_SEVERE_FIRST, rank } from '../severity.js';
 import { code, codeBlock, details, formatBytes, link, table, text } from './markdown.js';
 import { formatAge } from '../age.js';
 import { compareSection } from './compare.js';
+import { findingsTable } from './findings-table.js';
 
 export interface RenderLimits {
   findings: number;
@@ -182,20 +183,7 @@ function scanSection(scan: ScanResult, limits: RenderLimits, runUrl: string): st
   const ranked = rankFindings(scan.report.findings);
   const shown = ranked.slice(0, limits.findings);
   if (shown.length > 0) {
-    const list = table(
-      ['Severity', 'Vulnerability', 'Package', 'Installed', 'Fixed in', 'Introduced by'],
-      shown.map(f => {
-        const source = f.source ? `line ${f.source.line}${f.source.base ? ' (base image)' : ''}` : '';
-        return [
-          f.severity,
-          `${link(text(f.id), f.url)}${f.title ? `<br>${text(f.title)}` : ''}`,
-          code(f.pkg),
-          code(f.installed),
-          f.fixed ? code(f.fixed) : '_no fix_',
-          text(source)
-        ];
-      })
-    );
+    const list = findingsTable(shown, true);
     // Against a baseline the new and fixed ones lead (above): the full list is folded.
     out.push(scan.baseline?.newCount !== undefined ? details(`All findings (${ranked.length})`, list) : list);
   }

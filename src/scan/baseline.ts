@@ -2,19 +2,10 @@ import { messageOf } from '../errors.js';
 import { RegistryError } from '../registry/auth.js';
 import { RegistryClient } from '../registry/client.js';
 import { credentialsFromDockerConfig } from '../registry/credentials.js';
-import { parseImageName } from '../registry/reference.js';
+import { parseImageName, splitReference } from '../registry/reference.js';
 import { imageSizes } from '../registry/sizes.js';
 import type { BaselineResult, ImageSizes, LayerSource } from '../results.js';
 import type { TrivyFinding } from './findings.js';
-
-/** `image:tag` or `image@digest` → the image name and the reference to ask the registry for. */
-export function splitReference(reference: string): { image: string; ref: string } {
-  const at = reference.indexOf('@');
-  if (at >= 0) return { image: reference.slice(0, at), ref: reference.slice(at + 1) };
-  const colon = reference.lastIndexOf(':');
-  if (colon < 0 || reference.indexOf('/', colon) >= 0) return { image: reference, ref: 'latest' };
-  return { image: reference.slice(0, colon), ref: reference.slice(colon + 1) };
-}
 
 const keyOf = (f: Pick<TrivyFinding, 'id' | 'pkg' | 'installed'>): string =>
   [f.id, f.pkg, f.installed].join('\u0000');

@@ -6,6 +6,7 @@ import { retry } from '../retry.js';
 import type { DbState } from '../results.js';
 import { redact, redactDeep } from '../untrusted.js';
 import { cachedDb, fallback } from './db.js';
+import { plainHttp } from '../registry/reference.js';
 import type { ScanSource } from './targets.js';
 
 const RATE_LIMITED = /TOOMANYREQUESTS|429 Too Many Requests|\b429\b/i;
@@ -117,12 +118,7 @@ export function scanArgs(o: TrivyScanOptions): string[] {
     'image' in o.source
       ? ['--image-src', 'docker']
       : 'remote' in o.source
-        ? // Registries on this machine speak plain HTTP, as Docker allows for loopback.
-          [
-            '--image-src',
-            'remote',
-            ...(/^(localhost|127\.|\[::1\])/.test(o.source.remote) ? ['--insecure'] : [])
-          ]
+        ? ['--image-src', 'remote', ...(plainHttp(o.source.remote) ? ['--insecure'] : [])]
         : [];
   const args = [
     'image',

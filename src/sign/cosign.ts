@@ -1,4 +1,5 @@
 import { canRequestIdToken } from '../event.js';
+import { plainHttp } from '../registry/reference.js';
 
 /**
  * cosign invocations for signing a pushed digest and attesting its SBOM (pure): which mode,
@@ -41,10 +42,6 @@ export function signMode(settings: SignSettings, env: Env): { mode?: SignMode; n
   }
 }
 
-/** Registries on this machine speak plain HTTP; everything else is HTTPS. */
-const isLoopback = (reference: string): boolean =>
-  /^(localhost|127\.0\.0\.1|\[::1\])(:\d+)?\//.test(reference);
-
 export interface CosignCall {
   args: string[];
   env: Record<string, string>;
@@ -62,7 +59,7 @@ function common(mode: SignMode, settings: SignSettings, reference: string): Cosi
     args.push('--oidc-provider', 'github-actions');
   }
   if (!settings.transparencyLog) args.push('--tlog-upload=false');
-  if (isLoopback(reference)) args.push('--allow-http-registry');
+  if (plainHttp(reference)) args.push('--allow-http-registry');
   return { args, env };
 }
 
@@ -102,7 +99,7 @@ export function verifyCommands(
   const flags = [
     ...who,
     ...(settings.transparencyLog ? [] : ['--insecure-ignore-tlog=true']),
-    ...(isLoopback(reference) ? ['--allow-http-registry'] : [])
+    ...(plainHttp(reference) ? ['--allow-http-registry'] : [])
   ];
   const quote = (s: string): string => (/^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`);
   const line = (parts: string[]): string => parts.map(quote).join(' ');

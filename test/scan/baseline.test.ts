@@ -1,6 +1,7 @@
 import { describe, expect, test } from '@jest/globals';
 import { baselineOf } from '../../src/plan/index.js';
-import { baseChanged, diffFindings, splitReference } from '../../src/scan/baseline.js';
+import { splitReference } from '../../src/registry/reference.js';
+import { baseChanged, diffFindings } from '../../src/scan/baseline.js';
 import type { TrivyFinding } from '../../src/scan/findings.js';
 import { eventOf, scenario } from '../helpers/events.js';
 
