@@ -32,6 +32,25 @@ export interface ImageSizes {
   layers: { diffId?: string; size: number }[];
 }
 
+/**
+ * One platform's image as the scan read it, layer by layer: uncompressed sizes (Trivy's
+ * image metadata), known before anything is pushed.
+ */
+export interface ScannedSize {
+  platform: string;
+  uncompressed: number;
+  layers: { diffId: string; size: number }[];
+}
+
+/** `max-size-increase`: the image's growth against the baseline, judged. */
+export interface SizeGate {
+  limit: string;
+  /** No baseline size to compare with: the gate was not applied. */
+  skipped: boolean;
+  failed: boolean;
+  detail: string;
+}
+
 /** sign: what was signed and attested, in which registries, and how to check it. */
 export interface SignResult {
   mode?: 'keyless' | 'key';

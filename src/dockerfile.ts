@@ -174,3 +174,59 @@ export function findInstruction(
   }
   return undefined;
 }
+
+/** Substitutes `$VAR`, `${VAR}` and `${VAR:-default}` from known values; undefined when any is unknown. */
+export function expandArgs(value: string, vars: Record<string, string>): string | undefined {
+  let unknown = false;
+  const out = value.replace(
+    /\$\{(\w+)(?::?-([^}]*))?\}|\$(\w+)/g,
+    (_m, braced: string, def: string, bare: string) => {
+      const name = braced ?? bare;
+      const known = vars[name] ?? def;
+      if (known === undefined) unknown = true;
+      return known ?? '';
+    }
+  );
+  return unknown ? undefined : out;
+}
+
+/** The defaults the global ARGs (before the first FROM) declare: `ARG NAME=value`, quotes removed. */
+export function globalArgValues(doc: Pick<ParsedDockerfile, 'globalArgs'>): Record<string, string> {
+  const values: Record<string, string> = {};
+  for (const arg of doc.globalArgs) {
+    for (const [, name, value] of arg.args.matchAll(/(\w+)=("[^"]*"|'[^']*'|\S*)/g)) {
+      values[name] = /^(["']).*\1$/.test(value) ? value.slice(1, -1) : value;
+    }
+  }
+  return values;
+}
+
+/** The stage built and the stages it is FROM, nearest first (instructions are inherited). */
+export function stageChain(doc: ParsedDockerfile, target: string | undefined): Stage[] {
+  const byName = (name: string): Stage | undefined =>
+    doc.stages.find(s => s.name === name.toLowerCase() || String(s.index) === name);
+  const final = (target && byName(target)) || doc.stages[doc.stages.length - 1];
+  const chain: Stage[] = [];
+  for (let stage: Stage | undefined = final; stage && !chain.includes(stage); stage = byName(stage.from)) {
+    chain.push(stage);
+    if (stage.index === 0) break;
+  }
+  return chain;
+}
+
+/**
+ * The image the built stage starts from, following stages built FROM other stages, with
+ * build args over the global ARG defaults; undefined for `scratch` or an unresolved `$ARG`.
+ */
+export function baseImageOf(
+  doc: ParsedDockerfile,
+  buildArgs: Record<string, string>,
+  target?: string
+): { reference: string; line: number } | undefined {
+  const chain = stageChain(doc, target);
+  const first = chain[chain.length - 1];
+  if (!first) return undefined;
+  const reference = expandArgs(first.from, { ...globalArgValues(doc), ...buildArgs });
+  if (!reference || reference === 'scratch') return undefined;
+  return { reference, line: first.instructions[0].line };
+}

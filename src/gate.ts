@@ -19,7 +19,16 @@ export function decideGates(
       : { name: 'scan', status: 'skipped', detail: 'scan: false' },
     smoke && smoke.health !== 'skipped'
       ? { name: 'smoke test', status: smoke.passed ? 'passed' : 'failed', detail: smoke.message }
-      : { name: 'smoke test', status: 'skipped', detail: 'smoke-test: false' }
+      : { name: 'smoke test', status: 'skipped', detail: 'smoke-test: false' },
+    ...(scan?.sizeGate
+      ? [
+          {
+            name: 'size',
+            status: scan.sizeGate.failed ? 'failed' : scan.sizeGate.skipped ? 'skipped' : 'passed',
+            detail: scan.sizeGate.detail
+          } as const
+        ]
+      : [])
   ];
   return { passed: gates.every(g => g.status !== 'failed'), gates };
 }

@@ -16,6 +16,7 @@ import {
 import { canRequestIdToken } from './event.js';
 import type { CacheSpec, ProvenanceMode, SbomFormat } from './results.js';
 import { SEVERITIES, toSeverity, type Severity, type Threshold } from './severity.js';
+import { parseSizeLimit, type SizeLimit } from './size-limit.js';
 
 /** The Trivy release Shipshape installs unless `trivy-version` says otherwise. */
 export const DEFAULT_TRIVY_VERSION = '0.74.0';
@@ -94,6 +95,8 @@ export interface Inputs {
   transparencyLog: boolean;
   /** `auto`, `none` or an image reference: what the image is compared with. */
   baseline: string;
+  /** How much the image may grow against the baseline (`max-size-increase`). */
+  maxSizeIncrease?: SizeLimit;
   /** Lowest severity of a finding new against the baseline that fails the gate. */
   failOnNew: Threshold;
   /** `ship` (the pipeline) or `report` (post a saved report: fork pull requests). */
@@ -297,9 +300,14 @@ export function getInputs(read: InputReader = actionInput, env = process.env): I
     transparencyLog: bool(read, 'transparency-log', true),
     baseline: read('baseline').trim() || 'auto',
     failOnNew: oneOf(read, 'fail-on-new', ['none', ...SEVERITIES], 'none'),
+    maxSizeIncrease: parseSizeLimit(read('max-size-increase')),
     mode: oneOf(read, 'mode', ['ship', 'report'], 'ship'),
     reportFile: read('report-file').trim()
   };
   checkSigning(inputs, env);
+  if (inputs.maxSizeIncrease && !inputs.scan) {
+    // The sizes compared are the ones the scans read, of this image and of the baseline.
+    throw new Error('input "max-size-increase" needs scan: true (the scans read both images\' sizes)');
+  }
   return inputs;
 }

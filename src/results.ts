@@ -135,8 +135,21 @@ export interface BuildResult {
   notes: string[];
   cache?: BuildCache;
   sizeBytes?: number;
+  /** The image the built stage starts from. */
+  base?: BaseImage;
   builder: Builder;
   durationMs: number;
+}
+
+/** The image the built stage starts from, and the digest the build used when known. */
+export interface BaseImage {
+  /** As the Dockerfile names it, build args substituted. */
+  reference: string;
+  digest?: string;
+  /** The Dockerfile pins it by digest: only a new pin moves it. */
+  pinned: boolean;
+  /** The FROM line. */
+  line: number;
 }
 
 /** The Dockerfile instruction whose layer brought a package in. */
@@ -185,6 +198,9 @@ export interface ScanReport {
   history: HistoryEntry[];
   os: string;
   eosl: boolean;
+  /** The image's uncompressed size and its layers', when the scanner reports them. */
+  uncompressed?: number;
+  layerSizes?: { diffId: string; size: number }[];
   /** Each layer's Dockerfile line, by diff ID. */
   layerSources?: Record<string, LayerSource>;
 }
@@ -205,8 +221,16 @@ export interface Scanner {
   verified: string[];
 }
 
-export type { ImageSizes, SbomFormat, SbomPackage, SbomResult, SignResult } from './artifacts.js';
-import type { ImageSizes, SbomResult, SignResult } from './artifacts.js';
+export type {
+  ImageSizes,
+  SbomFormat,
+  SbomPackage,
+  SbomResult,
+  ScannedSize,
+  SignResult,
+  SizeGate
+} from './artifacts.js';
+import type { ImageSizes, SbomResult, ScannedSize, SignResult, SizeGate } from './artifacts.js';
 
 /** What the image is compared with: the last one pushed for the base branch, or the tag being moved. */
 export interface BaselineResult {
@@ -214,7 +238,10 @@ export interface BaselineResult {
   /** Why there is no comparison (none pushed yet, unreadable, another platform, not scannable). */
   unavailable?: string;
   digest?: string;
+  /** Compressed, per platform, from the registry's manifests. */
   sizes?: ImageSizes[];
+  /** The platform scanned, uncompressed, as the scan read it. */
+  scanned?: ScannedSize;
   /** Findings of the baseline this image no longer has. */
   fixed?: Omit<Finding, 'blocking'>[];
   newCount?: number;
@@ -236,6 +263,10 @@ export interface ScanResult {
   sbom?: SbomResult;
   /** The comparison with the baseline image, when there is a baseline to look for. */
   baseline?: BaselineResult;
+  /** Each platform scanned, uncompressed. */
+  sizes?: ScannedSize[];
+  /** `max-size-increase`, when set. */
+  sizeGate?: SizeGate;
   scanner?: Scanner;
   db?: DbState;
   javaDb?: DbState;
@@ -262,7 +293,7 @@ export interface SmokeResult {
 export type GateStatus = 'passed' | 'failed' | 'skipped';
 
 export interface GateDecision {
-  name: 'lint' | 'scan' | 'smoke test';
+  name: 'lint' | 'scan' | 'smoke test' | 'size';
   status: GateStatus;
   detail: string;
 }

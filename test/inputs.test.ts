@@ -48,7 +48,9 @@ describe('getInputs', () => {
     [{ 'no-cache': 'yes please' }, 'input "no-cache" must be true or false'],
     [{ labels: 'novalue' }, 'input "labels": line 1 is not KEY=VALUE'],
     [{ 'smoke-env': 'A=1\nsk_live_not_a_key_value_line' }, 'input "smoke-env": line 2 is not KEY=VALUE'],
-    [{ 'build-args': '=value' }, 'input "build-args": line 1 is not KEY=VALUE']
+    [{ 'build-args': '=value' }, 'input "build-args": line 1 is not KEY=VALUE'],
+    [{ 'max-size-increase': 'a lot' }, 'input "max-size-increase" must be a share such as 10%'],
+    [{ 'max-size-increase': '10%', scan: 'false' }, 'input "max-size-increase" needs scan: true']
   ])('%j is refused', (values, message) => {
     expect(() => getInputs(reader(values), env)).toThrow(message);
   });

@@ -1,10 +1,11 @@
 import * as core from '@actions/core';
-import { mkdir } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { docker, dockerOk } from '../docker.js';
 import { platformManifests, platformOf, samePlatform, topDescriptor } from '../oci-layout.js';
 import type { Builder, BuildResult, Plan, ProvenanceMode } from '../results.js';
 import { inertSpan, redact } from '../untrusted.js';
+import { baseImage } from './base.js';
 import { capabilities, detectBuilder } from './builder.js';
 import { cacheArg, cacheExports, cacheUse, planCache, type CachePlan, type CacheSettings } from './cache.js';
 import { buildCommand, type BuildRequest } from './command.js';
@@ -143,6 +144,7 @@ export async function buildImage(
     notes: checked.notes,
     cache: used && { ...used, exports: cacheExports(cache), uploads: cache.uploads },
     sizeBytes: size.exitCode === 0 ? Number(size.stdout.trim()) : undefined,
+    base: baseImage(await readFile(settings.file, 'utf8'), settings.buildArgs, settings.target, result.log),
     builder,
     durationMs: Date.now() - started
   };

@@ -1,4 +1,12 @@
-import { parseDockerfile, type Instruction, type ParsedDockerfile, type Stage } from '../dockerfile.js';
+import {
+  expandArgs,
+  globalArgValues,
+  parseDockerfile,
+  stageChain,
+  type Instruction,
+  type ParsedDockerfile,
+  type Stage
+} from '../dockerfile.js';
 import type { LintFinding } from '../results.js';
 import { RULES, type RuleId } from './rules.js';
 import { program, runScript, splitCommands, tokenize, type SimpleCommand } from './run-commands.js';
@@ -41,21 +49,6 @@ function words(text: string): string[] {
   return tokenize(text).flatMap(c => c.words);
 }
 
-/** Substitutes `$VAR`, `${VAR}` and `${VAR:-default}` from known values; undefined when any is unknown. */
-function expand(value: string, vars: Record<string, string>): string | undefined {
-  let unknown = false;
-  const out = value.replace(
-    /\$\{(\w+)(?::?-([^}]*))?\}|\$(\w+)/g,
-    (_m, braced: string, def: string, bare: string) => {
-      const name = braced ?? bare;
-      const known = vars[name] ?? def;
-      if (known === undefined) unknown = true;
-      return known ?? '';
-    }
-  );
-  return unknown ? undefined : out;
-}
-
 /** `KEY=value KEY2="x y"` or the legacy `KEY value` of ENV; `NAME[=default]` of ARG. */
 function assignments(instruction: Instruction): [string, string | undefined][] {
   const parts = words(instruction.args);
@@ -76,19 +69,6 @@ function isPinned(reference: string): boolean {
   return reference.slice(colon + 1) !== 'latest';
 }
 
-/** The stage built and the stages it is FROM, nearest first (instructions are inherited). */
-function stageChain(doc: ParsedDockerfile, target: string | undefined): Stage[] {
-  const byName = (name: string): Stage | undefined =>
-    doc.stages.find(s => s.name === name.toLowerCase() || String(s.index) === name);
-  const final = (target && byName(target)) || doc.stages[doc.stages.length - 1];
-  const chain: Stage[] = [];
-  for (let stage: Stage | undefined = final; stage && !chain.includes(stage); stage = byName(stage.from)) {
-    chain.push(stage);
-    if (stage.index === 0) break;
-  }
-  return chain;
-}
-
 const effective = (chain: Stage[], keyword: string): Instruction | undefined => {
   for (const stage of chain) {
     const found = stage.instructions.filter(i => i.keyword === keyword).pop();
@@ -98,14 +78,11 @@ const effective = (chain: Stage[], keyword: string): Instruction | undefined => 
 };
 
 function checkBases(doc: ParsedDockerfile, report: Report): void {
-  const globals: Record<string, string> = {};
-  for (const arg of doc.globalArgs) {
-    for (const [name, value] of assignments(arg)) if (value !== undefined) globals[name] = value;
-  }
+  const globals = globalArgValues(doc);
   const earlier = new Set<string>();
   for (const stage of doc.stages) {
     const from = stage.from;
-    const resolved = expand(from, globals);
+    const resolved = expandArgs(from, globals);
     if (resolved && resolved !== 'scratch' && !earlier.has(resolved.toLowerCase()) && !isPinned(resolved)) {
       const shown = resolved === from ? from : `${from} (= ${resolved})`;
       report(

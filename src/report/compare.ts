@@ -1,13 +1,19 @@
-import type { BaselineResult, ImageSizes, LayerSource, RunReport } from '../results.js';
+import { samePlatform } from '../oci-layout.js';
+import type { BaselineResult, ImageSizes, LayerSource, RunReport, ScanResult } from '../results.js';
 import { findingsTable } from './findings-table.js';
-import { code, details, formatBytes, table, text } from './markdown.js';
+import { formatBytes } from '../bytes.js';
+import { code, details, table, text } from './markdown.js';
 
 const signed = (bytes: number): string => `${bytes >= 0 ? '+' : '−'}${formatBytes(Math.abs(bytes))}`;
+const change = (after: number, before: number): string =>
+  `${signed(after - before)}${before > 0 ? ` (${(((after - before) / before) * 100).toFixed(1)}%)` : ''}`;
+
+type Layer = { diffId?: string; size: number };
 
 /** The layers this image has and the baseline had not, largest first, with their Dockerfile lines. */
-function grown(current: ImageSizes, before: ImageSizes, sources: Record<string, LayerSource>): string[][] {
-  const held = new Set(before.layers.map(l => l.diffId));
-  return current.layers
+function grown(current: Layer[], before: Layer[], sources: Record<string, LayerSource>): string[][] {
+  const held = new Set(before.map(l => l.diffId));
+  return current
     .filter(l => !l.diffId || !held.has(l.diffId))
     .sort((a, b) => b.size - a.size)
     .slice(0, 3)
@@ -17,33 +23,54 @@ function grown(current: ImageSizes, before: ImageSizes, sources: Record<string, 
     });
 }
 
-/** Compressed size per platform against the baseline, as both images' manifests give them. */
-function sizeRows(
-  baseline: BaselineResult,
-  current: ImageSizes[] | undefined,
-  sources: Record<string, LayerSource>
-) {
-  if (!current) return ['Size: compared once the image is pushed (the sizes are the registry’s manifests).'];
+/** Three cells: this image's size, the baseline's, and the change; dashes for what is not known. */
+function sizeCells(after: number | undefined, before: number | undefined): string[] {
+  if (after === undefined) return ['—', before === undefined ? '—' : formatBytes(before), ''];
+  if (before === undefined) return [formatBytes(after), '_not in the baseline_', ''];
+  return [formatBytes(after), formatBytes(before), change(after, before)];
+}
+
+/**
+ * Size per platform against the baseline: uncompressed as both scans read the images (known
+ * before the push, and what max-size-increase judges), compressed as the registry's manifests
+ * give them once pushed. Then the layers that grew most, with their Dockerfile lines.
+ */
+function sizeRows(scan: ScanResult, baseline: BaselineResult, pushed: ImageSizes[] | undefined) {
+  const sources = scan.report.layerSources ?? {};
+  const platforms = [
+    ...new Set([...(scan.sizes ?? []).map(s => s.platform), ...(pushed ?? []).map(p => p.platform)])
+  ];
+  if (platforms.length === 0) return [];
+  const before = baseline.scanned;
   const out: string[] = [];
-  const rows = current.map(image => {
-    const before = baseline.sizes?.find(b => b.platform === image.platform);
-    if (!before) return [code(image.platform), formatBytes(image.compressed), '_not in the baseline_', ''];
-    const delta = image.compressed - before.compressed;
-    const grew = grown(image, before, sources);
-    if (grew.length > 0 && delta > 0) {
+  const rows = platforms.map(platform => {
+    const scanned = scan.sizes?.find(s => s.platform === platform);
+    const was = before && samePlatform(platform, before.platform) ? before : undefined;
+    const image = pushed?.find(p => p.platform === platform);
+    const wasImage = baseline.sizes?.find(b => b.platform === platform);
+    const grew =
+      scanned && was
+        ? grown(scanned.layers, was.layers, sources)
+        : image && wasImage
+          ? grown(image.layers, wasImage.layers, sources)
+          : [];
+    const growth = scanned && was ? scanned.uncompressed - was.uncompressed : 0;
+    if (grew.length > 0 && growth >= 0) {
       out.push(
-        `Largest layers new since the baseline (${code(image.platform)}):\n\n${table(['Size', 'Dockerfile'], grew)}`
+        `Largest layers new since the baseline (${code(platform)}):\n\n${table(['Size', 'Dockerfile'], grew)}`
       );
     }
-    const percent = before.compressed > 0 ? ` (${((delta / before.compressed) * 100).toFixed(1)}%)` : '';
     return [
-      code(image.platform),
-      formatBytes(image.compressed),
-      formatBytes(before.compressed),
-      `${signed(delta)}${percent}`
+      code(platform),
+      ...sizeCells(scanned?.uncompressed, was?.uncompressed),
+      ...sizeCells(image?.compressed, wasImage?.compressed)
     ];
   });
-  return [table(['Platform', 'Compressed', 'Baseline', 'Change'], rows), ...out];
+  const header = ['Platform', 'Uncompressed', 'Baseline', 'Change', 'Compressed', 'Baseline', 'Change'];
+  const notes = pushed
+    ? []
+    : ['_Compressed sizes are the registry’s manifests: known once the image is pushed._'];
+  return [table(header, rows), ...notes, ...out];
 }
 
 /**
@@ -68,7 +95,7 @@ export function compareSection(report: RunReport): string {
   if (added.length > 0) out.push(`New in this image:\n\n${findingsTable(added, false)}`);
   if (fixed.length > 0) out.push(`Fixed by this change:\n\n${findingsTable(fixed, false)}`);
   if (kept.length > 0) out.push(details(`Unchanged (${kept.length})`, findingsTable(kept, false)));
-  out.push(...sizeRows(baseline, report.push?.sizes, report.scan.report.layerSources ?? {}));
+  out.push(...sizeRows(report.scan, baseline, report.push?.sizes));
   if (baseline.baseChanged !== undefined) {
     out.push(
       baseline.baseChanged

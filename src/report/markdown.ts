@@ -43,17 +43,6 @@ export function details(summary: string, body: string): string {
   return `<details><summary>${summary}</summary>\n\n${body}\n\n</details>`;
 }
 
-export function formatBytes(bytes: number): string {
-  const units = ['B', 'KB', 'MB', 'GB'];
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1000 && unit < units.length - 1) {
-    value /= 1000;
-    unit++;
-  }
-  return `${value.toFixed(unit === 0 ? 0 : 1)} ${units[unit]}`;
-}
-
 /** A link only when the URL is a plain https URL; otherwise the text alone. */
 export function link(label: string, url: string): string {
   return /^https:\/\/[^\s()<>"'`]+$/.test(url) ? `[${label}](${url})` : label;

@@ -1,4 +1,5 @@
 import type {
+  BaseImage,
   Builder,
   BuildResult,
   Finding,
@@ -10,7 +11,8 @@ import type {
   SmokeResult
 } from '../results.js';
 import { MOST_SEVERE_FIRST, rank } from '../severity.js';
-import { code, codeBlock, details, formatBytes, link, table, text } from './markdown.js';
+import { formatBytes } from '../bytes.js';
+import { code, codeBlock, details, link, table, text } from './markdown.js';
 import { formatAge } from '../age.js';
 import { compareSection } from './compare.js';
 import { findingsTable } from './findings-table.js';
@@ -86,6 +88,11 @@ function builderName(builder: Builder): string {
 function buildRows(build: BuildResult, push: PushResult | undefined): string[][] {
   const rows = [['Image ID', code(build.imageId)]];
   if (build.sizeBytes !== undefined) rows.push(['Size', formatBytes(build.sizeBytes)]);
+  if (build.base) {
+    const { reference, digest, pinned, line } = build.base;
+    const resolved = digest && !pinned ? `<br>${code(digest)}` : '';
+    rows.push(['Base image', `${code(reference)}${resolved} (line ${line})`]);
+  }
   rows.push(['Builder', text(`${builderName(build.builder)} (Docker ${build.builder.server})`)]);
   rows.push(['Platforms', build.platforms.map(code).join(', ')]);
   const cache = build.cache;
@@ -167,7 +174,24 @@ function provenance(scan: ScanResult): string {
   return lines.join('<br>');
 }
 
-function scanSection(scan: ScanResult, limits: RenderLimits, runUrl: string): string {
+/**
+ * What the base image means for the findings: an end-of-life OS gets no more fixes; findings in
+ * its layers with a fixed version released come with a newer build of the base (or a new pin).
+ */
+function baseAdvice(scan: ScanResult, base: BaseImage | undefined): string | undefined {
+  const name = base ? code(base.reference) : 'the base image';
+  if (scan.report.eosl)
+    return `⚠️ The base OS (${text(scan.report.os)}) is end-of-life: it gets no more security fixes. Move ${name} to a supported release.`;
+  const inherited = scan.report.findings.filter(f => f.source?.base);
+  const fixable = inherited.filter(f => f.fixed).length;
+  if (fixable === 0) return undefined;
+  const how = base?.pinned
+    ? 'the Dockerfile pins it by digest, so they arrive only with a new pin'
+    : 'they arrive when the base is rebuilt on them: rebuild on its current build, or move to a newer tag';
+  return `ℹ️ ${fixable} of the ${inherited.length} findings from ${name} have a fixed version released; ${how}.`;
+}
+
+function scanSection(scan: ScanResult, limits: RenderLimits, runUrl: string, base?: BaseImage): string {
   const { counts } = scan.report;
   const version = scan.scanner ? `Trivy ${text(scan.scanner.version)}` : 'Trivy';
   const out = [`### Vulnerabilities (${version}${scan.report.os ? `, ${text(scan.report.os)}` : ''})`];
@@ -178,8 +202,8 @@ function scanSection(scan: ScanResult, limits: RenderLimits, runUrl: string): st
   const origin = provenance(scan);
   if (origin) out.push(origin);
   out.push(table([...MOST_SEVERE_FIRST], [MOST_SEVERE_FIRST.map(s => String(counts[s]))]));
-  if (scan.report.eosl)
-    out.push(`⚠️ The base OS (${text(scan.report.os)}) is end-of-life: it gets no more security fixes.`);
+  const advice = baseAdvice(scan, base);
+  if (advice) out.push(advice);
   const ranked = rankFindings(scan.report.findings);
   const shown = ranked.slice(0, limits.findings);
   if (shown.length > 0) {
@@ -273,7 +297,7 @@ export function renderMarkdown(report: RunReport, limits: RenderLimits): string 
     gatesSection(report),
     compareSection(report),
     tagsSection(report),
-    report.scan ? scanSection(report.scan, limits, report.runUrl) : '',
+    report.scan ? scanSection(report.scan, limits, report.runUrl, report.build?.base) : '',
     report.smoke ? smokeSection(report.smoke, limits) : '',
     report.lint ? lintSection(report.lint, report.dockerfile, limits) : '',
     pullSection(report),

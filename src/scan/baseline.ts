@@ -1,11 +1,15 @@
+import { formatBytes } from '../bytes.js';
 import { messageOf } from '../errors.js';
 import { RegistryError } from '../registry/auth.js';
 import { RegistryClient } from '../registry/client.js';
 import { credentialsFromDockerConfig } from '../registry/credentials.js';
 import { parseImageName, splitReference } from '../registry/reference.js';
+import { samePlatform } from '../oci-layout.js';
 import { imageSizes } from '../registry/sizes.js';
-import type { BaselineResult, ImageSizes, LayerSource } from '../results.js';
-import type { TrivyFinding } from './findings.js';
+import type { BaselineResult, ImageSizes, LayerSource, ScannedSize, SizeGate } from '../results.js';
+import { exceeds, type SizeLimit } from '../size-limit.js';
+import { redact } from '../untrusted.js';
+import type { ParsedReport, TrivyFinding } from './findings.js';
 
 const keyOf = (f: Pick<TrivyFinding, 'id' | 'pkg' | 'installed'>): string =>
   [f.id, f.pkg, f.installed].join('\u0000');
@@ -68,4 +72,69 @@ export async function findBaseline(
     };
   }
   return { result, scan: `${image}@${match.digest}`, image: match };
+}
+
+/** One platform's uncompressed size from its scan report, when the scanner gave one (pure). */
+export function scannedSize(platform: string, report: ParsedReport): ScannedSize | undefined {
+  const layers = report.layerSizes ?? [];
+  const uncompressed =
+    report.uncompressed ?? (layers.length > 0 ? layers.reduce((s, l) => s + l.size, 0) : undefined);
+  return uncompressed === undefined ? undefined : { platform, uncompressed, layers };
+}
+
+const percentOf = (delta: number, before: number): string =>
+  before > 0 ? ` (${delta >= 0 ? '+' : ''}${((delta / before) * 100).toFixed(1)}%)` : '';
+
+/**
+ * `max-size-increase` (pure): the platform the baseline was scanned for may grow by at most
+ * the limit. Without a baseline size the gate is skipped and says why; it never fails for that.
+ */
+export function sizeGate(
+  limit: SizeLimit,
+  current: ScannedSize[],
+  baseline: Pick<BaselineResult, 'scanned' | 'unavailable'> | undefined
+): SizeGate {
+  const skip = (why: string): SizeGate => ({ limit: limit.text, skipped: true, failed: false, detail: why });
+  if (!baseline) return skip('no baseline to compare sizes with on this run');
+  if (baseline.unavailable) return skip(`no baseline to compare sizes with: ${baseline.unavailable}`);
+  const before = baseline.scanned;
+  const after = before && current.find(c => samePlatform(c.platform, before.platform));
+  if (!before || !after) return skip('the scanner reported no image sizes to compare');
+  const delta = after.uncompressed - before.uncompressed;
+  const over = exceeds(limit, before.uncompressed, after.uncompressed);
+  const change = `${before.platform || 'the image'} ${delta >= 0 ? 'grew' : 'shrank'} ${formatBytes(Math.abs(delta))}${percentOf(delta, before.uncompressed)} uncompressed`;
+  return {
+    limit: limit.text,
+    skipped: false,
+    failed: over,
+    detail: `${change}: ${over ? 'over' : 'within'} max-size-increase ${limit.text}`
+  };
+}
+
+/**
+ * Compares with the baseline: finds it in the registry and scans it with the same Trivy and DB,
+ * beside the image's own scan. Never fails the run: a baseline that is missing, unreadable or
+ * cannot be scanned is reported with the reason.
+ */
+export async function compareWith(
+  reference: string,
+  platform: string,
+  scanRemote: (remote: string) => Promise<ParsedReport>
+): Promise<{ result: BaselineResult; findings?: TrivyFinding[]; image?: ImageSizes }> {
+  const found = await findBaseline(reference, platform);
+  if (!found.scan || !found.image) return found;
+  try {
+    const scanned = await scanRemote(found.scan);
+    const size = scannedSize(found.image.platform, scanned);
+    return {
+      ...found,
+      result: { ...found.result, ...(size && { scanned: size }) },
+      findings: scanned.findings
+    };
+  } catch (error) {
+    const why = redact(messageOf(error)).split('\n')[0];
+    return {
+      result: { ...found.result, unavailable: `the baseline ${reference} could not be scanned: ${why}` }
+    };
+  }
 }

@@ -22,6 +22,8 @@ interface TrivyJson {
   SchemaVersion?: number;
   Metadata?: {
     OS?: { Family?: string; Name?: string; EOSL?: boolean };
+    Size?: number;
+    Layers?: { Size?: number; DiffID?: string }[];
     DiffIDs?: string[];
     ImageConfig?: { history?: HistoryEntry[]; rootfs?: { diff_ids?: string[] } };
   };
@@ -77,7 +79,12 @@ export function parseTrivyReport(text: string): ParsedReport {
     diffIds: meta.DiffIDs ?? meta.ImageConfig?.rootfs?.diff_ids ?? [],
     history: meta.ImageConfig?.history ?? [],
     os: [meta.OS?.Family, meta.OS?.Name].filter(Boolean).join(' '),
-    eosl: meta.OS?.EOSL === true
+    eosl: meta.OS?.EOSL === true,
+    uncompressed: meta.Size,
+    layerSizes: meta.Layers?.filter(l => l.DiffID && typeof l.Size === 'number').map(l => ({
+      diffId: l.DiffID ?? '',
+      size: l.Size ?? 0
+    }))
   };
 }
 

@@ -4,15 +4,7 @@ import path from 'node:path';
 import { dockerOk } from '../docker.js';
 import { messageOf } from '../errors.js';
 import { parseDockerfile } from '../dockerfile.js';
-import type {
-  BaselineResult,
-  BuildResult,
-  ImageSizes,
-  Plan,
-  SbomFormat,
-  SbomResult,
-  ScanResult
-} from '../results.js';
+import type { BuildResult, Plan, SbomFormat, SbomResult, ScanResult } from '../results.js';
 import {
   atOrAbove,
   countBySeverity,
@@ -21,18 +13,12 @@ import {
   type Severity,
   type Threshold
 } from '../severity.js';
+import type { SizeLimit } from '../size-limit.js';
 import { logUntrusted, redact } from '../untrusted.js';
 import { SHIPSHAPE_VERSION } from '../version.js';
 import { restoreDbCache, saveDbCache, trivyCacheDir } from './db-cache.js';
-import { baseChanged, diffFindings, findBaseline } from './baseline.js';
-import {
-  filterReport,
-  mergePlatforms,
-  parseTrivyReport,
-  scanGate,
-  type ParsedReport,
-  type TrivyFinding
-} from './findings.js';
+import { baseChanged, compareWith, diffFindings, scannedSize, sizeGate } from './baseline.js';
+import { filterReport, mergePlatforms, parseTrivyReport, scanGate, type ParsedReport } from './findings.js';
 import { installTrivy } from './install.js';
 import { locateFindings, mapLayers } from './layers.js';
 import { mergeSarif } from './sarif.js';
@@ -58,6 +44,7 @@ export interface ScanSettings {
   scanError: 'fail' | 'warn';
   sbom: 'auto' | 'true' | 'false';
   sbomFormat: SbomFormat[];
+  maxSizeIncrease?: SizeLimit;
 }
 
 type Built = Pick<BuildResult, 'platforms' | 'layout' | 'builder' | 'imageId'>;
@@ -116,6 +103,12 @@ export async function scanStage(
       detail: `Trivy could not run${warn ? ' (scan-error: warn lets the image through unscanned)' : ''}: ${message.split('\n')[0]}`,
       jsonPath: '',
       sarifPath: '',
+      sizeGate: settings.maxSizeIncrease && {
+        limit: settings.maxSizeIncrease.text,
+        skipped: true,
+        failed: false,
+        detail: 'no sizes: the scan did not run'
+      },
       durationMs: Date.now() - started
     };
   }
@@ -146,7 +139,7 @@ async function scan(
       sarifPath: string;
     }[] = [];
     let javaDb: ScanResult['javaDb'];
-    const scanRemote = async (remote: string): Promise<TrivyFinding[]> => {
+    const scanRemote = async (remote: string): Promise<ParsedReport> => {
       const { json } = await scanImage(scanner.path, {
         source: { remote },
         platform: build.platforms.length > 1 ? build.platforms[0] : undefined,
@@ -162,7 +155,7 @@ async function scan(
       return filterReport(parseTrivyReport(json), {
         severity: [...SEVERITIES],
         ignoreUnfixed: settings.ignoreUnfixed
-      }).findings;
+      });
     };
     // Side by side with the image's own scans, on the same DB.
     const comparing = baseline ? compareWith(baseline, build.platforms[0] ?? '', scanRemote) : undefined;
@@ -223,6 +216,9 @@ async function scan(
       mapLayers(full.diffIds, full.history, parseDockerfile(dockerfileText), settings.target || undefined)
     );
     const compared = comparing && (await comparing);
+    const sizes = scans.flatMap(
+      s => scannedSize(s.target.platform || build.platforms[0] || '', s.full) ?? []
+    );
     if (compared?.image) compared.result.baseChanged = baseChanged(layerSources, compared.image);
     const all = compared?.findings ? diffFindings(gated, compared.findings) : undefined;
     const fresh = all?.marked.filter(f => f.change === 'new') ?? [];
@@ -251,6 +247,8 @@ async function scan(
         ...compared.result,
         ...(all && { fixed: all.fixed, newCount: fresh.length, unchanged: all.marked.length - fresh.length })
       },
+      sizes,
+      sizeGate: settings.maxSizeIncrease && sizeGate(settings.maxSizeIncrease, sizes, compared?.result),
       jsonPath: scans[0].jsonPath,
       sarifPath: scans.length > 1 ? sarifPath : scans[0].sarifPath,
       sbom: listAllPackages
@@ -292,28 +290,6 @@ async function writeSbom(
     await writeFile(files[format], JSON.stringify(builders[format](subject, packages), null, 2));
   }
   return { packages, counts: countByType(packages), files };
-}
-
-/**
- * Compares with the baseline: finds it in the registry and scans it with the same Trivy and DB,
- * beside the image's own scan. Never fails the run: a
- * baseline that is missing, unreadable or cannot be scanned is reported with the reason.
- */
-async function compareWith(
-  reference: string,
-  platform: string,
-  scanRemote: (remote: string) => Promise<TrivyFinding[]>
-): Promise<{ result: BaselineResult; findings?: TrivyFinding[]; image?: ImageSizes }> {
-  const found = await findBaseline(reference, platform);
-  if (!found.scan || !found.image) return found;
-  try {
-    return { ...found, findings: await scanRemote(found.scan) };
-  } catch (error) {
-    const why = redact(messageOf(error)).split('\n')[0];
-    return {
-      result: { ...found.result, unavailable: `the baseline ${reference} could not be scanned: ${why}` }
-    };
-  }
 }
 
 /**

@@ -9,18 +9,31 @@ import { payload, PR_HEAD_SHA, scenario } from '../helpers/events.js';
 import { type FakeGitHub } from '../helpers/fake-github.js';
 import { e2eWorld } from '../helpers/world.js';
 import { GITHUB_TOKEN, expectNothingLeaked } from '../helpers/leaks.js';
+import { formatBytes } from '../../src/bytes.js';
 import { RegistryClient } from '../../src/registry/client.js';
 import type { RunReport } from '../../src/results.js';
 
 let prFixture: string;
 
+/** The layer the pull request adds on alpine 3.9's (5,796,352 bytes): 1.2 MB, 20.8% more. */
+const OWN_LAYER = { Size: 1_203_648, DiffID: `sha256:${'0d'.repeat(32)}` };
+
 /**
  * The pull request's report, derived at test time from Trivy's recordings: alpine 3.9's report
  * without musl-utils (its CRITICAL CVE-2019-14697 is fixed) and with alpine 3.10's libcrypto1.1
- * 1.1.1c-r0 (CVE-2019-1549, MEDIUM, new).
+ * 1.1.1c-r0 (CVE-2019-1549, MEDIUM, new), and one more layer, made by examples/flask's
+ * `COPY server.py ./`.
  */
 async function derivePrFixture(): Promise<string> {
-  type Report = { Results: { Vulnerabilities: { PkgName: string; VulnerabilityID: string }[] }[] };
+  type Report = {
+    Results: { Vulnerabilities: { PkgName: string; VulnerabilityID: string }[] }[];
+    Metadata: {
+      Size: number;
+      DiffIDs: string[];
+      Layers: { Size: number; DiffID: string }[];
+      ImageConfig: { history: { created_by: string; empty_layer?: boolean }[] };
+    };
+  };
   const read = async (name: string) =>
     JSON.parse(await readFile(path.join(FIXTURES, name), 'utf8')) as Report;
   const [base, newer] = await Promise.all([read('alpine-39.json.golden'), read('alpine-310.json.golden')]);
@@ -31,6 +44,11 @@ async function derivePrFixture(): Promise<string> {
     )!
   );
   base.Results[0].Vulnerabilities = vulns;
+  const meta = base.Metadata;
+  meta.Size += OWN_LAYER.Size;
+  meta.DiffIDs.push(OWN_LAYER.DiffID);
+  meta.Layers.push(OWN_LAYER);
+  meta.ImageConfig.history.push({ created_by: 'COPY server.py ./ # buildkit' });
   const file = path.join(work, 'pr.json');
   await writeFile(file, JSON.stringify(base));
   return file;
@@ -100,11 +118,11 @@ describe('a pull request compared with the image last pushed for its base branch
     expect(run.outputs.pushed).toBe('true');
   }, 300000);
 
-  test('1 new and 1 fixed; fail-on-new: HIGH passes a new MEDIUM; sizes are the manifests’', async () => {
+  test('1 new and 1 fixed; fail-on-new: HIGH passes a new MEDIUM; sizes are the scans’ and the manifests’', async () => {
     const run = await ship(
       'pull_request-opened',
       'app',
-      { 'fail-on-new': 'HIGH' },
+      { 'fail-on-new': 'HIGH', 'max-size-increase': '25%' },
       {
         TRIVY_STANDIN_FIXTURE: prFixture,
         TRIVY_STANDIN_FIXTURE_REMOTE: path.join(FIXTURES, 'alpine-39.json.golden')
@@ -126,7 +144,43 @@ describe('a pull request compared with the image last pushed for its base branch
     expect(comment).toContain('<details><summary>Unchanged (5)</summary>');
     expect(report.push?.sizes?.[0].compressed).toBe(await manifestSize('app', 'pr-2'));
     expect(report.scan?.baseline?.sizes?.[0].compressed).toBe(await manifestSize('app', 'master'));
-    expect(comment).toMatch(/\| `linux\/amd64` \| [\d.]+ MB \| [\d.]+ MB \| [+−][\d.]+ (B|KB|MB)/);
+    const [after, before] = [
+      report.push?.sizes?.[0].compressed ?? 0,
+      report.scan?.baseline?.sizes?.[0].compressed ?? 0
+    ];
+    const delta = `${after >= before ? '+' : '−'}${formatBytes(Math.abs(after - before))}`;
+    expect(comment).toContain(
+      `| \`linux/amd64\` | 7.0 MB | 5.8 MB | +1.2 MB (20.8%) | ${formatBytes(after)} | ${formatBytes(before)} | ${delta}`
+    );
+    expect(comment).toContain('| 1.2 MB | line 21: COPY server.py ./ |');
+    expect(report.gates?.gates.find(g => g.name === 'size')).toEqual({
+      name: 'size',
+      status: 'passed',
+      detail: 'linux/amd64 grew 1.2 MB (+20.8%) uncompressed: within max-size-increase 25%'
+    });
+    expect(comment).toContain(`| Base image | \`${PYTHON_BASE}\``);
+  });
+
+  test('max-size-increase: 1MB fails on 1.2 MB more, and nothing is pushed', async () => {
+    const client = new RegistryClient({ registry: registry.host, repository: 'cmp/app' }, undefined);
+    const before = await client.tags();
+    const run = await ship(
+      'pull_request-synchronize',
+      'app',
+      { 'max-size-increase': '1MB', 'build-args': `BASE_IMAGE=${PYTHON_BASE}\nCHANGE=size-${Date.now()}` },
+      {
+        TRIVY_STANDIN_FIXTURE: prFixture,
+        TRIVY_STANDIN_FIXTURE_REMOTE: path.join(FIXTURES, 'alpine-39.json.golden')
+      }
+    );
+    expect(run.exitCode).toBe(1);
+    // As a workflow command, the % is escaped (%25).
+    expect(run.stdout).toContain(
+      '::error::gate failed, nothing pushed: size: linux/amd64 grew 1.2 MB (+20.8%25) uncompressed: over max-size-increase 1MB'
+    );
+    expect(run.outputs.pushed).toBe('false');
+    expect(await client.tags()).toEqual(before);
+    expect(commentOn(2)).toContain('| size | ❌ failed |');
   });
 
   test('fail-on-new: MEDIUM fails on the new MEDIUM finding, and nothing is pushed', async () => {
@@ -154,10 +208,16 @@ describe('a pull request compared with the image last pushed for its base branch
 
 describe('no baseline to compare with: reported without the diff, and why; never a failure', () => {
   test('nothing pushed for the base branch yet', async () => {
-    const run = await ship('pull_request-opened', 'fresh', { 'fail-on-new': 'LOW' });
+    const run = await ship('pull_request-opened', 'fresh', {
+      'fail-on-new': 'LOW',
+      'max-size-increase': '1B'
+    });
     expect(run.exitCode).toBe(0);
     expect(run.summary).toContain(
       `No comparison: nothing has been pushed to ${registry.host}/cmp/fresh:master yet.`
+    );
+    expect(run.summary).toContain(
+      `| size | ⏭️ skipped | no baseline to compare sizes with: nothing has been pushed to ${registry.host}/cmp/fresh:master yet |`
     );
   });
 

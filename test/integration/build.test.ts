@@ -58,6 +58,11 @@ describe('build with buildx on a real daemon', () => {
     expect(image.Config.Healthcheck?.Test.join(' ')).toContain('curl -fsS http://localhost:3000/health');
     expect(run.summary).toContain(image.Id);
     expect(run.summary).toContain(`${await engineStore()} image store`);
+    // BuildKit names the digest it resolved the base to where the store has one (containerd);
+    // a classic-store image made locally has none.
+    const [base] = JSON.parse(await docker(['image', 'inspect', PYTHON_BASE])) as Inspect[];
+    const digest = (await engineStore()) === 'containerd' ? `<br>\`${base.Id}\`` : '';
+    expect(run.summary).toContain(`| Base image | \`${PYTHON_BASE}\`${digest} (line 3) |`);
   });
 
   test('a failing RUN names the instruction, its line and its last output', async () => {

@@ -1,5 +1,6 @@
 import { describe, expect, test } from '@jest/globals';
 import { marked } from 'marked';
+import { decideGates } from '../../src/gate.js';
 import { code, codeBlock, text } from '../../src/report/markdown.js';
 import { COMMENT_LIMIT, renderMarkdown, renderWithin } from '../../src/report/render.js';
 import type { Finding } from '../../src/results.js';
@@ -167,6 +168,11 @@ describe('what this change does, against the baseline', () => {
       unchanged: kept.length,
       fixed: [{ ...kept[0], id: 'CVE-2000-0001', pkg: 'zlib' }],
       baseChanged: false,
+      scanned: {
+        platform: 'linux/amd64',
+        uncompressed: 8_000_000,
+        layers: [layer('sha256:base', 8_000_000)]
+      },
       sizes: [
         {
           platform: 'linux/amd64',
@@ -176,6 +182,13 @@ describe('what this change does, against the baseline', () => {
         }
       ]
     };
+    scan.sizes = [
+      {
+        platform: 'linux/amd64',
+        uncompressed: 9_000_000,
+        layers: [layer('sha256:base', 5_000_000), layer('sha256:own', 4_000_000)]
+      }
+    ];
     report.push = {
       pushed: true,
       digests: {},
@@ -199,9 +212,85 @@ describe('what this change does, against the baseline', () => {
     expect(compare).toBeLessThan(markdown.indexOf('### Vulnerabilities'));
     expect(markdown).toContain(`**1 new** and **1 fixed** vulnerabilities; ${kept.length} unchanged.`);
     expect(markdown).toContain(`<details><summary>Unchanged (${kept.length})</summary>`);
-    expect(markdown).toContain('| `linux/amd64` | 4.5 MB | 3.0 MB | +1.5 MB (50.0%) |');
-    expect(markdown).toContain('| 1.5 MB | line 7: RUN apk add curl |');
+    expect(markdown).toContain(
+      '| `linux/amd64` | 9.0 MB | 8.0 MB | +1.0 MB (12.5%) | 4.5 MB | 3.0 MB | +1.5 MB (50.0%) |'
+    );
+    expect(markdown).toContain('| 4.0 MB | line 7: RUN apk add curl |');
+    expect(markdown).not.toContain('known once the image is pushed');
     expect(markdown).toContain('Base image: the same layers as the baseline.');
     expect(markdown).toContain(`<details><summary>All findings (${kept.length + 1})</summary>`);
+  });
+});
+
+describe('sizes before the push, and the base image', () => {
+  const layer = (diffId: string, size: number) => ({ diffId, size });
+  const compared = () => {
+    const report = fixtureReport();
+    const scan = report.scan!;
+    scan.report.layerSources = { 'sha256:own': { line: 7, instruction: 'RUN apk add curl', base: false } };
+    scan.baseline = {
+      reference: 'ghcr.io/acme/app:main',
+      newCount: 0,
+      unchanged: 0,
+      fixed: [],
+      scanned: {
+        platform: 'linux/amd64',
+        uncompressed: 8_000_000,
+        layers: [layer('sha256:base', 8_000_000)]
+      },
+      sizes: [{ platform: 'linux/amd64', digest: 'sha256:b', compressed: 3_000_000, layers: [] }]
+    };
+    scan.sizes = [
+      { platform: 'linux/amd64', uncompressed: 7_000_000, layers: [layer('sha256:own', 2_000_000)] }
+    ];
+    return report;
+  };
+
+  test('not pushed: uncompressed from the scans, compressed left to the push, and said so', () => {
+    const markdown = renderMarkdown(compared(), FULL);
+    expect(markdown).toContain('| `linux/amd64` | 7.0 MB | 8.0 MB | −1.0 MB (-12.5%) | — | 3.0 MB |  |');
+    expect(markdown).toContain(
+      '_Compressed sizes are the registry’s manifests: known once the image is pushed._'
+    );
+    // The image shrank: no "grew most" table.
+    expect(markdown).not.toContain('Largest layers new since the baseline');
+  });
+
+  test('the size gate is a row of the gates table with its verdict', () => {
+    const report = compared();
+    report.scan!.sizeGate = { limit: '1MB', skipped: false, failed: true, detail: 'linux/amd64 grew 2.0 MB' };
+    report.gates = decideGates(report.lint, report.scan, report.smoke);
+    const markdown = renderMarkdown(report, FULL);
+    expect(markdown).toContain('| size | ❌ failed | linux/amd64 grew 2.0 MB |');
+    expect(report.gates.passed).toBe(false);
+  });
+
+  test('the base image and its digest in the overview; its fixable findings counted', () => {
+    const report = fixtureReport();
+    const digest = `sha256:${'b'.repeat(64)}`;
+    report.build!.base = { reference: 'python:3.12-slim', digest, pinned: false, line: 3 };
+    const scan = report.scan!;
+    scan.report.eosl = false;
+    const [first, second, third] = scan.report.findings;
+    const base = { line: 3, instruction: 'FROM python:3.12-slim', base: true };
+    scan.report.findings = [
+      { ...first, fixed: '1.2.4', source: base },
+      { ...second, fixed: '', source: base },
+      { ...third, source: { line: 7, instruction: 'RUN pip install', base: false } }
+    ];
+    let markdown = renderMarkdown(report, FULL);
+    expect(markdown).toContain(`| Base image | \`python:3.12-slim\`<br>\`${digest}\` (line 3) |`);
+    expect(markdown).toContain(
+      'ℹ️ 1 of the 2 findings from `python:3.12-slim` have a fixed version released; they arrive when the base is rebuilt on them'
+    );
+    report.build!.base = { reference: `python:3.12@${digest}`, digest, pinned: true, line: 3 };
+    markdown = renderMarkdown(report, FULL);
+    expect(markdown).toContain('the Dockerfile pins it by digest, so they arrive only with a new pin.');
+    scan.report.eosl = true;
+    markdown = renderMarkdown(report, FULL);
+    expect(markdown).toMatch(
+      /⚠️ The base OS \(.+\) is end-of-life: it gets no more security fixes\. Move `python:3\.12@sha256:b+` to a supported release\./
+    );
+    expect(markdown).not.toContain('have a fixed version released');
   });
 });

@@ -1,8 +1,9 @@
 import { describe, expect, test } from '@jest/globals';
 import { baselineOf } from '../../src/plan/index.js';
 import { splitReference } from '../../src/registry/reference.js';
-import { baseChanged, diffFindings } from '../../src/scan/baseline.js';
-import type { TrivyFinding } from '../../src/scan/findings.js';
+import { baseChanged, diffFindings, scannedSize, sizeGate } from '../../src/scan/baseline.js';
+import { filterReport, parseTrivyReport, type TrivyFinding } from '../../src/scan/findings.js';
+import { parseSizeLimit } from '../../src/size-limit.js';
 import { eventOf, scenario } from '../helpers/events.js';
 
 const finding = (id: string, pkg: string, installed: string): TrivyFinding => ({
@@ -85,5 +86,77 @@ describe('whether the base image changed', () => {
   });
   test('a base layer the baseline does not hold: changed', () => {
     expect(baseChanged(sources, image('sha256:base0', 'sha256:own'))).toBe(true);
+  });
+});
+
+describe('max-size-increase against the baseline’s scanned size', () => {
+  const size = (platform: string, uncompressed: number) => ({ platform, uncompressed, layers: [] });
+  const baseline = { scanned: size('linux/amd64', 100_000_000) };
+  const limit = (text: string) => parseSizeLimit(text)!;
+
+  test('10%: 9.9% growth passes, 10.1% fails, naming the growth and the limit', () => {
+    expect(sizeGate(limit('10%'), [size('linux/amd64', 109_900_000)], baseline)).toEqual({
+      limit: '10%',
+      skipped: false,
+      failed: false,
+      detail: 'linux/amd64 grew 9.9 MB (+9.9%) uncompressed: within max-size-increase 10%'
+    });
+    expect(sizeGate(limit('10%'), [size('linux/amd64', 110_100_000)], baseline)).toMatchObject({
+      failed: true,
+      detail: 'linux/amd64 grew 10.1 MB (+10.1%) uncompressed: over max-size-increase 10%'
+    });
+  });
+
+  test('50MB: 50,000,001 bytes more fails, a shrinking image passes', () => {
+    expect(sizeGate(limit('50MB'), [size('linux/amd64', 150_000_001)], baseline).failed).toBe(true);
+    expect(sizeGate(limit('50MB'), [size('linux/amd64', 150_000_000)], baseline).failed).toBe(false);
+    expect(sizeGate(limit('0%'), [size('linux/amd64', 90_000_000)], baseline)).toMatchObject({
+      failed: false,
+      detail: 'linux/amd64 shrank 10.0 MB (-10.0%) uncompressed: within max-size-increase 0%'
+    });
+  });
+
+  test('the platform the baseline was scanned for is the one judged (variants match)', () => {
+    const arm = { scanned: size('linux/arm64/v8', 100) };
+    expect(sizeGate(limit('1B'), [size('linux/amd64', 1), size('linux/arm64', 102)], arm).failed).toBe(true);
+  });
+
+  test('no baseline, an unavailable one, or no sizes: skipped with the reason, never failed', () => {
+    expect(sizeGate(limit('1B'), [size('linux/amd64', 5)], undefined)).toMatchObject({
+      skipped: true,
+      failed: false,
+      detail: 'no baseline to compare sizes with on this run'
+    });
+    expect(
+      sizeGate(limit('1B'), [size('linux/amd64', 5)], {
+        unavailable: 'nothing has been pushed to x:main yet'
+      })
+    ).toMatchObject({
+      skipped: true,
+      detail: 'no baseline to compare sizes with: nothing has been pushed to x:main yet'
+    });
+    expect(sizeGate(limit('1B'), [], baseline)).toMatchObject({
+      skipped: true,
+      detail: 'the scanner reported no image sizes to compare'
+    });
+  });
+
+  test('the scan report’s size: Trivy’s Metadata.Size, else the sum of its layers, else none', () => {
+    const report = (uncompressed?: number, layerSizes?: { diffId: string; size: number }[]) => ({
+      ...filterReport(parseTrivyReport('{"SchemaVersion":2}'), { severity: [], ignoreUnfixed: false }),
+      uncompressed,
+      layerSizes
+    });
+    expect(scannedSize('linux/amd64', report(7, []))?.uncompressed).toBe(7);
+    expect(
+      scannedSize(
+        'linux/amd64',
+        report(undefined, [
+          { diffId: 'a', size: 2 },
+          { diffId: 'b', size: 3 }
+        ])
+      )?.uncompressed
+    ).toBe(5);
+    expect(scannedSize('linux/amd64', report())).toBeUndefined();
   });
 });
