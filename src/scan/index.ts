@@ -294,7 +294,8 @@ async function writeSbom(
 
 /**
  * A cache directory of its own for the baseline scan, sharing the main one's DBs: Trivy locks
- * its scan cache while it scans, and the DBs are only read.
+ * its scan cache (fanal.db) while it scans, but opens the vulnerability DB read-only since
+ * 0.68, so two scans can read it at once.
  */
 async function sharedDbCache(cacheDir: string): Promise<string> {
   const dir = `${cacheDir}-baseline`;
