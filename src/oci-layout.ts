@@ -49,16 +49,20 @@ export async function children(dir: string, descriptor: Descriptor): Promise<Des
   return [...(body.config ? [body.config] : []), ...(body.layers ?? [])];
 }
 
-export const platformOf = (d: Descriptor): string =>
-  d.platform ? [d.platform.os, d.platform.architecture, d.platform.variant].filter(Boolean).join('/') : '';
+/** `os/architecture[/variant]`, from a descriptor's platform or an image config. */
+export const formatPlatform = (p: { os?: string; architecture?: string; variant?: string }): string =>
+  [p.os, p.architecture, p.variant].filter(Boolean).join('/');
+
+export const platformOf = (d: Descriptor): string => (d.platform ? formatPlatform(d.platform) : '');
+
+/** BuildKit's attestation manifests sit in an index beside the images: they are not images. */
+export const isAttestation = (d: Pick<Descriptor, 'annotations'>): boolean =>
+  d.annotations?.['vnd.docker.reference.type'] === 'attestation-manifest';
 
 /** The per-platform image manifests of an index (attestation manifests left out). */
 export async function platformManifests(dir: string, top: Descriptor): Promise<Descriptor[]> {
   if (!isIndex(top)) return [top];
-  return (await children(dir, top)).filter(
-    d =>
-      d.annotations?.['vnd.docker.reference.type'] !== 'attestation-manifest' && d.platform?.os !== 'unknown'
-  );
+  return (await children(dir, top)).filter(d => !isAttestation(d) && d.platform?.os !== 'unknown');
 }
 
 /** Whether `platform` (os/arch[/variant]) is served by a manifest of `candidate`'s platform. */

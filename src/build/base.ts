@@ -1,15 +1,12 @@
 import { baseImageOf, parseDockerfile } from '../dockerfile.js';
-import { parseImageName } from '../registry/reference.js';
+import { parseImageName, splitTag } from '../registry/reference.js';
 import type { BaseImage } from '../results.js';
 
 /** `python:3.12` → `docker.io/library/python:3.12`, as BuildKit names images in its log. */
 function qualified(reference: string): string {
-  const at = reference.indexOf('@');
-  const name = at < 0 ? reference : reference.slice(0, at);
-  const slash = name.lastIndexOf('/');
-  const tagged = name.indexOf(':', slash + 1) >= 0 || at >= 0 ? name : `${name}:latest`;
-  const { registry, repository } = parseImageName(tagged);
-  return `${registry}/${repository}`;
+  const { image, tag } = splitTag(reference);
+  const { registry, repository } = parseImageName(image);
+  return `${registry}/${repository}:${tag}`;
 }
 
 /**

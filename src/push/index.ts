@@ -1,5 +1,5 @@
 import * as core from '@actions/core';
-import { topDescriptor, type Descriptor } from '../oci-layout.js';
+import { isAttestation, topDescriptor, type Descriptor } from '../oci-layout.js';
 import { RegistryClient } from '../registry/client.js';
 import { imageSizes } from '../registry/sizes.js';
 import { credentialsFromDockerConfig, type Credentials } from '../registry/credentials.js';
@@ -47,9 +47,7 @@ async function holdsImage(client: RegistryClient, tag: string, build: BuiltImage
   if (!stored) return false;
   const body = JSON.parse(stored.bytes.toString()) as { manifests?: Descriptor[] };
   const images = body.manifests
-    ? body.manifests
-        .filter(m => m.annotations?.['vnd.docker.reference.type'] !== 'attestation-manifest')
-        .map(m => m.digest)
+    ? body.manifests.filter(m => !isAttestation(m)).map(m => m.digest)
     : [stored.digest];
   return images.length === build.manifests.length && images.every(d => build.manifests?.includes(d));
 }

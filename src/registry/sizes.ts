@@ -1,12 +1,7 @@
+import { formatPlatform, isAttestation, type Descriptor } from '../oci-layout.js';
 import type { ImageSizes } from '../results.js';
 import type { RegistryClient } from './client.js';
 
-interface Descriptor {
-  digest: string;
-  size: number;
-  platform?: { os?: string; architecture?: string; variant?: string };
-  annotations?: Record<string, string>;
-}
 interface ManifestJson {
   manifests?: Descriptor[];
   config?: Descriptor;
@@ -19,9 +14,6 @@ interface ConfigJson {
   rootfs?: { diff_ids?: string[] };
 }
 
-const platformOf = (p: { os?: string; architecture?: string; variant?: string }): string =>
-  [p.os, p.architecture, p.variant].filter(Boolean).join('/');
-
 /** One image manifest's sizes, with each layer's diff ID from its config. */
 async function imageOf(client: RegistryClient, digest: string, manifest: ManifestJson): Promise<ImageSizes> {
   const config = manifest.config
@@ -30,7 +22,7 @@ async function imageOf(client: RegistryClient, digest: string, manifest: Manifes
   const diffIds = config.rootfs?.diff_ids ?? [];
   const layers = (manifest.layers ?? []).map((l, i) => ({ diffId: diffIds[i], size: l.size }));
   return {
-    platform: platformOf(config),
+    platform: formatPlatform(config),
     digest,
     compressed: (manifest.config?.size ?? 0) + layers.reduce((sum, l) => sum + l.size, 0),
     layers
@@ -52,7 +44,7 @@ export async function imageSizes(
   if (!json.manifests) return { digest: top.digest, images: [await imageOf(client, top.digest, json)] };
   const images: ImageSizes[] = [];
   for (const entry of json.manifests) {
-    if (entry.annotations?.['vnd.docker.reference.type'] === 'attestation-manifest') continue;
+    if (isAttestation(entry)) continue;
     const child = await client.manifest(entry.digest);
     if (child)
       images.push(
