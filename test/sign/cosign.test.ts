@@ -8,7 +8,7 @@ import {
   type SignSettings
 } from '../../src/sign/cosign.js';
 import { getInputs } from '../../src/inputs.js';
-import { cosignAsset } from '../../src/sign/install.js';
+import { cosignPin } from '../../src/sign/install.js';
 
 // Keyless signing needs Fulcio and Rekor, which this machine cannot reach: its mode choice,
 // arguments and verify commands are checked here; key signing runs for real in test/e2e.
@@ -116,8 +116,17 @@ describe('the cosign calls', () => {
     });
   });
 
-  test('the pinned cosign is linux/x64; elsewhere cosign-path is asked for', () => {
-    expect(cosignAsset('linux', 'x64')).toBe('cosign-linux-amd64');
-    expect(() => cosignAsset('linux', 'arm64')).toThrow('set cosign-path');
+  test('cosign is pinned for linux/x64 (2.5.0) and linux/arm64 (2.4.1); elsewhere cosign-path is asked for', () => {
+    expect(cosignPin('linux', 'x64')).toEqual({
+      asset: 'cosign-linux-amd64',
+      version: '2.5.0',
+      sha256: '1f6c194dd0891eb345b436bb71ff9f996768355f5e0ce02dde88567029ac2188'
+    });
+    expect(cosignPin('linux', 'arm64')).toEqual({
+      asset: 'cosign-linux-arm64',
+      version: '2.4.1',
+      sha256: '3b2e2e3854d0356c45fe6607047526ccd04742d20bd44afb5be91fa2a6e7cb4a'
+    });
+    expect(() => cosignPin('darwin', 'arm64')).toThrow('set cosign-path');
   });
 });
