@@ -1,12 +1,8 @@
 import { samePlatform } from '../oci-layout.js';
 import type { BaselineResult, ImageSizes, LayerSource, RunReport, ScanResult } from '../results.js';
 import { findingsTable } from './findings-table.js';
-import { formatBytes } from '../bytes.js';
+import { formatBytes, formatSizeChange } from '../bytes.js';
 import { code, details, table, text } from './markdown.js';
-
-const signed = (bytes: number): string => `${bytes >= 0 ? '+' : '−'}${formatBytes(Math.abs(bytes))}`;
-const change = (after: number, before: number): string =>
-  `${signed(after - before)}${before > 0 ? ` (${(((after - before) / before) * 100).toFixed(1)}%)` : ''}`;
 
 type Layer = { diffId?: string; size: number };
 
@@ -27,7 +23,7 @@ function grown(current: Layer[], before: Layer[], sources: Record<string, LayerS
 function sizeCells(after: number | undefined, before: number | undefined): string[] {
   if (after === undefined) return ['—', before === undefined ? '—' : formatBytes(before), ''];
   if (before === undefined) return [formatBytes(after), '_not in the baseline_', ''];
-  return [formatBytes(after), formatBytes(before), change(after, before)];
+  return [formatBytes(after), formatBytes(before), formatSizeChange(before, after)];
 }
 
 /**

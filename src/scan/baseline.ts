@@ -1,4 +1,4 @@
-import { formatBytes } from '../bytes.js';
+import { formatSizeChange } from '../bytes.js';
 import { messageOf } from '../errors.js';
 import { RegistryError } from '../registry/auth.js';
 import { RegistryClient } from '../registry/client.js';
@@ -82,9 +82,6 @@ export function scannedSize(platform: string, report: ParsedReport): ScannedSize
   return uncompressed === undefined ? undefined : { platform, uncompressed, layers };
 }
 
-const percentOf = (delta: number, before: number): string =>
-  before > 0 ? ` (${delta >= 0 ? '+' : ''}${((delta / before) * 100).toFixed(1)}%)` : '';
-
 /**
  * `max-size-increase` (pure): the platform the baseline was scanned for may grow by at most
  * the limit. Without a baseline size the gate is skipped and says why; it never fails for that.
@@ -100,14 +97,13 @@ export function sizeGate(
   const before = baseline.scanned;
   const after = before && current.find(c => samePlatform(c.platform, before.platform));
   if (!before || !after) return skip('the scanner reported no image sizes to compare');
-  const delta = after.uncompressed - before.uncompressed;
   const over = exceeds(limit, before.uncompressed, after.uncompressed);
-  const change = `${before.platform || 'the image'} ${delta >= 0 ? 'grew' : 'shrank'} ${formatBytes(Math.abs(delta))}${percentOf(delta, before.uncompressed)} uncompressed`;
+  const change = `${before.platform || 'the image'}: ${formatSizeChange(before.uncompressed, after.uncompressed)} uncompressed`;
   return {
     limit: limit.text,
     skipped: false,
     failed: over,
-    detail: `${change}: ${over ? 'over' : 'within'} max-size-increase ${limit.text}`
+    detail: `${change}, ${over ? 'over' : 'within'} max-size-increase ${limit.text}`
   };
 }
 

@@ -150,13 +150,13 @@ describe('a pull request compared with the image last pushed for its base branch
     ];
     const delta = `${after >= before ? '+' : '−'}${formatBytes(Math.abs(after - before))}`;
     expect(comment).toContain(
-      `| \`linux/amd64\` | 7.0 MB | 5.8 MB | +1.2 MB (20.8%) | ${formatBytes(after)} | ${formatBytes(before)} | ${delta}`
+      `| \`linux/amd64\` | 7.0 MB | 5.8 MB | +1.2 MB (+20.8%) | ${formatBytes(after)} | ${formatBytes(before)} | ${delta}`
     );
     expect(comment).toContain('| 1.2 MB | line 21: COPY server.py ./ |');
     expect(report.gates?.gates.find(g => g.name === 'size')).toEqual({
       name: 'size',
       status: 'passed',
-      detail: 'linux/amd64 grew 1.2 MB (+20.8%) uncompressed: within max-size-increase 25%'
+      detail: 'linux/amd64: +1.2 MB (+20.8%) uncompressed, within max-size-increase 25%'
     });
     expect(comment).toContain(`| Base image | \`${PYTHON_BASE}\``);
   });
@@ -176,7 +176,7 @@ describe('a pull request compared with the image last pushed for its base branch
     expect(run.exitCode).toBe(1);
     // As a workflow command, the % is escaped (%25).
     expect(run.stdout).toContain(
-      '::error::gate failed, nothing pushed: size: linux/amd64 grew 1.2 MB (+20.8%25) uncompressed: over max-size-increase 1MB'
+      '::error::gate failed, nothing pushed: size: linux/amd64: +1.2 MB (+20.8%25) uncompressed, over max-size-increase 1MB'
     );
     expect(run.outputs.pushed).toBe('false');
     expect(await client.tags()).toEqual(before);

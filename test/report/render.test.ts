@@ -213,7 +213,7 @@ describe('what this change does, against the baseline', () => {
     expect(markdown).toContain(`**1 new** and **1 fixed** vulnerabilities; ${kept.length} unchanged.`);
     expect(markdown).toContain(`<details><summary>Unchanged (${kept.length})</summary>`);
     expect(markdown).toContain(
-      '| `linux/amd64` | 9.0 MB | 8.0 MB | +1.0 MB (12.5%) | 4.5 MB | 3.0 MB | +1.5 MB (50.0%) |'
+      '| `linux/amd64` | 9.0 MB | 8.0 MB | +1.0 MB (+12.5%) | 4.5 MB | 3.0 MB | +1.5 MB (+50.0%) |'
     );
     expect(markdown).toContain('| 4.0 MB | line 7: RUN apk add curl |');
     expect(markdown).not.toContain('known once the image is pushed');
@@ -248,7 +248,7 @@ describe('sizes before the push, and the base image', () => {
 
   test('not pushed: uncompressed from the scans, compressed left to the push, and said so', () => {
     const markdown = renderMarkdown(compared(), FULL);
-    expect(markdown).toContain('| `linux/amd64` | 7.0 MB | 8.0 MB | −1.0 MB (-12.5%) | — | 3.0 MB |  |');
+    expect(markdown).toContain('| `linux/amd64` | 7.0 MB | 8.0 MB | −1.0 MB (−12.5%) | — | 3.0 MB |  |');
     expect(markdown).toContain(
       '_Compressed sizes are the registry’s manifests: known once the image is pushed._'
     );
@@ -258,10 +258,18 @@ describe('sizes before the push, and the base image', () => {
 
   test('the size gate is a row of the gates table with its verdict', () => {
     const report = compared();
-    report.scan!.sizeGate = { limit: '1MB', skipped: false, failed: true, detail: 'linux/amd64 grew 2.0 MB' };
+    report.scan!.sizeGate = {
+      limit: '1MB',
+      skipped: false,
+      failed: true,
+      detail: 'linux/amd64: +2.0 MB (+25.0%) uncompressed, over max-size-increase 1MB'
+    };
     report.gates = decideGates(report.lint, report.scan, report.smoke);
     const markdown = renderMarkdown(report, FULL);
-    expect(markdown).toContain('| size | ❌ failed | linux/amd64 grew 2.0 MB |');
+    // The detail reaches the comment as text: markdown's + escaped.
+    expect(markdown).toContain(
+      '| size | ❌ failed | linux/amd64: \\+2.0 MB (\\+25.0%) uncompressed, over max-size-increase 1MB |'
+    );
     expect(report.gates.passed).toBe(false);
   });
 

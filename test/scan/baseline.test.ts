@@ -99,11 +99,11 @@ describe('max-size-increase against the baseline’s scanned size', () => {
       limit: '10%',
       skipped: false,
       failed: false,
-      detail: 'linux/amd64 grew 9.9 MB (+9.9%) uncompressed: within max-size-increase 10%'
+      detail: 'linux/amd64: +9.9 MB (+9.9%) uncompressed, within max-size-increase 10%'
     });
     expect(sizeGate(limit('10%'), [size('linux/amd64', 110_100_000)], baseline)).toMatchObject({
       failed: true,
-      detail: 'linux/amd64 grew 10.1 MB (+10.1%) uncompressed: over max-size-increase 10%'
+      detail: 'linux/amd64: +10.1 MB (+10.1%) uncompressed, over max-size-increase 10%'
     });
   });
 
@@ -112,7 +112,7 @@ describe('max-size-increase against the baseline’s scanned size', () => {
     expect(sizeGate(limit('50MB'), [size('linux/amd64', 150_000_000)], baseline).failed).toBe(false);
     expect(sizeGate(limit('0%'), [size('linux/amd64', 90_000_000)], baseline)).toMatchObject({
       failed: false,
-      detail: 'linux/amd64 shrank 10.0 MB (-10.0%) uncompressed: within max-size-increase 0%'
+      detail: 'linux/amd64: −10.0 MB (−10.0%) uncompressed, within max-size-increase 0%'
     });
   });
 
