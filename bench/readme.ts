@@ -1,11 +1,15 @@
 // bench/README.md from one run's results.
 import type { Comparison, Stats } from './measure.js';
 
+const ratio = (a: Stats, b: Stats): number => +(a.median / b.median).toFixed(3);
+
 export interface ColdRow {
   store: string;
   app: string;
   vsUncached: Comparison;
   vsRecipe: Comparison;
+  /** The finished image pulled into an empty daemon and scanned: what any way pays at least. */
+  floor: Stats;
   /** The build stage's own duration in those runs (from Shipshape's JSON report). */
   build: { cached: Stats; uncached: Stats };
 }
@@ -44,7 +48,8 @@ function coldRows(c: ColdRow): string[] {
   const where = `cold runner, ${c.store} store, ${c.app}`;
   return [
     ratioRow('2', `${where}: Shipshape, cache default`, c.vsUncached, '(`cache: false`)'),
-    ratioRow('2', `${where}: Shipshape, cache default`, c.vsRecipe, '(two-build recipe)')
+    ratioRow('2', `${where}: Shipshape, cache default`, c.vsRecipe, '(two-build recipe)'),
+    `| 2 | ${where}: the floor, no build at all (the finished image pulled, then scanned) | | ${ms(c.floor)} | ${ratio(c.floor, c.vsUncached.other)}× of \`cache: false\` | | |`
   ];
 }
 
@@ -58,6 +63,8 @@ function misses(r: Results): string[] {
     out.push(
       `- **Row 2, ${c.store} store, ${c.app}** (${missed.map(m => `${m.ratio}× against ≤ ${m.target}×`).join(', ')}): ` +
         `the build itself went from ${seconds(c.build.uncached.median)} without the cache to ${seconds(c.build.cached.median)} with it. ` +
+        `The floor, the finished image pulled into the empty daemon and scanned with no build at all, ` +
+        `takes ${seconds(c.floor.median)}, ${ratio(c.floor, c.vsUncached.other)}× of the uncached run; Shipshape with its cache takes ${ratio(c.vsUncached.shipshape, c.floor)}× the floor. ` +
         'What is left is what every variant pays on a cold runner: a cache hit still has to pull the cached layers ' +
         'and the base image into the empty daemon (on this 2-core machine, unpacking them is most of the cached build), ' +
         'then the scan, the smoke test and the push. ' +
@@ -105,7 +112,9 @@ previous run's push, the daemon holds nothing, and the base image comes from the
 ways into three repositories, each seeded by its own previous run: Shipshape with its cache
 default (it reads the cache its previous push left), the same with \`cache: false\`, and Docker's
 "test before push" recipe (\`docker buildx build --load\`, the same Trivy scan and health wait, then
-\`docker buildx build --push\`). \`bench-app\` is examples/flask with a dependency layer (see \`DEPENDENCY_WORK\` in [cold.ts](cold.ts)) that does real work offline (${Math.round(r.dependencyStepMs / 100) / 10} s
+\`docker buildx build --push\`). The floor row builds nothing: another empty daemon pulls the image
+Shipshape's cached run has just pushed and runs the same scan, which is what any way that runs the
+finished image on a cold runner pays at least. \`bench-app\` is examples/flask with a dependency layer (see \`DEPENDENCY_WORK\` in [cold.ts](cold.ts)) that does real work offline (${Math.round(r.dependencyStepMs / 100) / 10} s
 here: 60 MB of Python packages copied and byte-compiled, as pip does after its download), standing
 in for the pip or apt install of a real service, which cannot be downloaded here. \`flask\` is
 examples/flask itself.
