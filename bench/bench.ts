@@ -68,11 +68,11 @@ async function shipshape(
   return result;
 }
 
-/** What a tutorial reader writes: build; trivy; run and wait for the image's own healthcheck; push each tag. */
 /** The scan every way runs: the Trivy stand-in with the bench's fixed delay. */
 const scanCommand = (ref: string): string =>
   `TRIVY_STANDIN_DELAY_MS=${SCAN_DELAY_MS} TRIVY_STANDIN_FIXTURE=${FIXTURES}/alpine-310.json.golden ${STANDIN_BIN}/trivy image --severity CRITICAL --exit-code 1 --format json --output /dev/null ${ref}`;
 
+/** What a tutorial reader writes: build; trivy; run and wait for the image's own healthcheck; push each tag. */
 function tutorialScript(registry: Registry, repo: string): string {
   const image = `${registry.host}/${repo}`;
   return [
@@ -169,17 +169,16 @@ async function coldRow(registry: Registry, store: Store, app: { name: string; de
         })
     ],
     [
-      // The least any way pays: the image Shipshape just built and pushed, pulled into an empty
-      // daemon (no build at all), then scanned.
+      // About the least any way pays: the image Shipshape just built and pushed, pulled into an
+      // empty daemon (no build at all), then scanned.
       'floor',
-      d =>
-        sh(
-          `docker pull -q ${registry.host}/${repo('cached')}:master >/dev/null && ${scanCommand(`${registry.host}/${repo('cached')}:master`)}`,
-          {
-            DOCKER_HOST: d.host,
-            PATH: d.path
-          }
-        )
+      d => {
+        const image = `${registry.host}/${repo('cached')}:master`;
+        return sh(`docker pull -q ${image} >/dev/null && ${scanCommand(image)}`, {
+          DOCKER_HOST: d.host,
+          PATH: d.path
+        });
+      }
     ]
   ];
   for (const [, run] of variants) await onColdDaemon(store, run);

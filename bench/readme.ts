@@ -8,7 +8,7 @@ export interface ColdRow {
   app: string;
   vsUncached: Comparison;
   vsRecipe: Comparison;
-  /** The finished image pulled into an empty daemon and scanned: what any way pays at least. */
+  /** The finished image pulled into an empty daemon and scanned: about the least any way pays. */
   floor: Stats;
   /** The build stage's own duration in those runs (from Shipshape's JSON report). */
   build: { cached: Stats; uncached: Stats };
@@ -113,8 +113,8 @@ ways into three repositories, each seeded by its own previous run: Shipshape wit
 default (it reads the cache its previous push left), the same with \`cache: false\`, and Docker's
 "test before push" recipe (\`docker buildx build --load\`, the same Trivy scan and health wait, then
 \`docker buildx build --push\`). The floor row builds nothing: another empty daemon pulls the image
-Shipshape's cached run has just pushed and runs the same scan, which is what any way that runs the
-finished image on a cold runner pays at least. \`bench-app\` is examples/flask with a dependency layer (see \`DEPENDENCY_WORK\` in [cold.ts](cold.ts)) that does real work offline (${Math.round(r.dependencyStepMs / 100) / 10} s
+Shipshape's cached run has just pushed and runs the same scan: about the least any way that runs the
+finished image on a cold runner can pay. \`bench-app\` is examples/flask with a dependency layer (see \`DEPENDENCY_WORK\` in [cold.ts](cold.ts)) that does real work offline (${Math.round(r.dependencyStepMs / 100) / 10} s
 here: 60 MB of Python packages copied and byte-compiled, as pip does after its download), standing
 in for the pip or apt install of a real service, which cannot be downloaded here. \`flask\` is
 examples/flask itself.
