@@ -222,13 +222,12 @@ async function scan(
     if (compared?.image) compared.result.baseChanged = baseChanged(layerSources, compared.image);
     const all = compared?.findings ? diffFindings(gated, compared.findings) : undefined;
     const fresh = all?.marked.filter(f => f.change === 'new') ?? [];
-    const newBlocking =
-      settings.failOnNew === 'none' ? 0 : fresh.filter(f => atOrAbove(f.severity, settings.failOnNew)).length;
+    const blocksAsNew = (f: { severity: Severity; change?: string }): boolean =>
+      f.change === 'new' && atOrAbove(f.severity, settings.failOnNew);
+    const newBlocking = fresh.filter(blocksAsNew).length;
     const findings = (compared?.findings ? diffFindings(shown, compared.findings).marked : shown).map(f => ({
       ...f,
-      blocking:
-        atOrAbove(f.severity, settings.failOn) ||
-        (f.change === 'new' && settings.failOnNew !== 'none' && atOrAbove(f.severity, settings.failOnNew))
+      blocking: atOrAbove(f.severity, settings.failOn) || blocksAsNew(f)
     }));
     return {
       report: {
