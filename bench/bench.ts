@@ -55,7 +55,7 @@ async function shipshape(
       ...(on.daemon ? { DOCKER_HOST: on.daemon.host } : {}),
       SHIPSHAPE_TRIVY_CACHE_DIR: path.join(work, 'trivy-cache'),
       TRIVY_STANDIN_DELAY_MS: String(SCAN_DELAY_MS),
-      TRIVY_STANDIN_FIXTURE: path.join(FIXTURES, 'alpine-310.json.golden')
+      TRIVY_STANDIN_FIXTURE: path.join(FIXTURES, 'alpine-3.10.json')
     }
   });
   const code = await new Promise<number>(resolve =>
@@ -70,7 +70,7 @@ async function shipshape(
 
 /** The scan every way runs: the Trivy stand-in with the bench's fixed delay. */
 const scanCommand = (ref: string): string =>
-  `TRIVY_STANDIN_DELAY_MS=${SCAN_DELAY_MS} TRIVY_STANDIN_FIXTURE=${FIXTURES}/alpine-310.json.golden ${STANDIN_BIN}/trivy image --severity CRITICAL --exit-code 1 --format json --output /dev/null ${ref}`;
+  `TRIVY_STANDIN_DELAY_MS=${SCAN_DELAY_MS} TRIVY_STANDIN_FIXTURE=${FIXTURES}/alpine-3.10.json ${STANDIN_BIN}/trivy image --severity CRITICAL --exit-code 1 --format json --output /dev/null ${ref}`;
 
 /** What a tutorial reader writes: build; trivy; run and wait for the image's own healthcheck; push each tag. */
 function tutorialScript(registry: Registry, repo: string): string {
@@ -269,7 +269,7 @@ async function healthRow() {
 /** 10,000 findings parsed, gated and rendered, each run in a fresh process for its peak RSS. */
 async function reportsRow() {
   const bigReport = path.join(work, 'big.json');
-  const base = JSON.parse(await readFile(path.join(FIXTURES, 'alpine-39.json.golden'), 'utf8')) as {
+  const base = JSON.parse(await readFile(path.join(FIXTURES, 'alpine-3.9.json'), 'utf8')) as {
     Results: { Vulnerabilities: Record<string, unknown>[] }[];
   };
   const vuln = base.Results[0].Vulnerabilities[0];

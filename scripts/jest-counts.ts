@@ -8,7 +8,12 @@ export interface JestJson {
   numTodoTests: number;
   /** Suites that failed outside their tests: did not load, or a beforeAll/afterAll hook threw. */
   numRuntimeErrorTestSuites: number;
-  testResults: { name: string; status: string; message: string }[];
+  testResults: {
+    name: string;
+    status: string;
+    message: string;
+    assertionResults?: { fullName: string; status: string }[];
+  }[];
 }
 
 export interface Counts {
@@ -27,4 +32,13 @@ export function countRun(run: JestJson): Counts {
     failed: run.numFailedTests + run.numRuntimeErrorTestSuites,
     skipped: run.numPendingTests + run.numTodoTests
   };
+}
+
+/** The full names of the tests a run skipped: each names its reason (`… (skipped: why)`). */
+export function skippedTests(run: JestJson): string[] {
+  return run.testResults.flatMap(suite =>
+    (suite.assertionResults ?? [])
+      .filter(a => a.status === 'pending' || a.status === 'todo')
+      .map(a => a.fullName)
+  );
 }

@@ -93,9 +93,25 @@ if ! "$NODE24" --version 2>/dev/null | grep -q "^v$NODE24_VERSION$"; then
 fi
 
 # --- The daemons
+# A daemon already on an engine's socket is used only when it is the one this script starts:
+# its image store, its data root and its bridge.
+refuse_other_daemon() {
+  local engine=$1 bridge=$2 root problem=
+  root=$(with_engine "$engine" docker info --format '{{.DockerRootDir}}')
+  [ "$root" = "/var/lib/shipshape/$engine" ] || problem="its data root is $root, not /var/lib/shipshape/$engine"
+  local net
+  net=$(with_engine "$engine" docker network inspect bridge --format '{{index .Options "com.docker.network.bridge.name"}}' 2>/dev/null)
+  [ "$net" = "$bridge" ] || problem="${problem:+$problem; }its bridge is ${net:-unknown}, not $bridge"
+  if ! check=$(check_engine "$engine"); then problem="${problem:+$problem; }${check#"$engine: "}"; fi
+  [ -z "$problem" ] || die "a daemon on $(engine_host "$engine") is not the $engine engine this script starts ($problem). Stop it (kill \$(cat /run/shipshape/$engine.pid)) and run scripts/provision.sh again."
+}
+
 start_daemon() {
   local engine=$1 snapshotter=$2 bridge=$3 cidr=$4
-  if with_engine "$engine" docker info >/dev/null 2>&1; then return; fi
+  if with_engine "$engine" docker info >/dev/null 2>&1; then
+    refuse_other_daemon "$engine" "$bridge"
+    return
+  fi
   if ! ip link show "$bridge" >/dev/null 2>&1; then
     ip link add "$bridge" type bridge
     ip addr add "$cidr" dev "$bridge"
@@ -117,7 +133,10 @@ start_daemon() {
     --bridge "$bridge" --iptables=false "${flags[@]}" \
     >"/var/log/shipshape/$engine.log" 2>&1 </dev/null &
   for _ in $(seq 1 120); do
-    with_engine "$engine" docker info >/dev/null 2>&1 && return
+    if with_engine "$engine" docker info >/dev/null 2>&1; then
+      refuse_other_daemon "$engine" "$bridge"
+      return
+    fi
     sleep 0.5
   done
   tail -20 "/var/log/shipshape/$engine.log" >&2

@@ -5,6 +5,7 @@
 #   classic      every suite (GitHub-hosted runners' default engine)
 #   containerd   again, every suite that talks to the daemon
 #   docker20     the fallback builders (no buildx)
+# Before an engine's suites, the engine is checked to be what it claims (image store, buildx).
 # The bundle runs on Node 24, the runtime action.yml declares. `npm test -- <jest args>` runs
 # only the classic engine, with those arguments.
 set -uo pipefail
@@ -19,30 +20,48 @@ bash scripts/prepare.sh --drivers || {
 
 results=$(mktemp -d)
 status=0
+# A jest result file of one failed check (counted like a failed test).
+failed_check() {
+  echo '{"numPassedTests":0,"numFailedTests":1,"numPendingTests":0,"numTodoTests":0,"numRuntimeErrorTestSuites":0,"testResults":[]}' >"$1"
+}
 run_on() {
-  local engine=$1
-  shift
+  local engine=$1 label=$2
+  shift 2
   echo "== $engine: $(with_engine "$engine" docker version --format 'Docker {{.Server.Version}}' 2>&1)" \
     "($(with_engine "$engine" docker info --format '{{.Driver}}' 2>&1)); the bundle on Node $("$NODE24" --version)"
+  # The suites trust the engine to be what it claims: its image store and its builder.
+  local problem
+  if ! problem=$(check_engine "$engine"); then
+    echo "engine check failed, its suites not run: $problem" >&2
+    failed_check "$results/$label.json"
+    status=1
+    return
+  fi
+  echo "   $(expected_store "$engine") image store, buildx $(expected_buildx "$engine"): checked"
   with_engine "$engine" env SHIPSHAPE_ENGINE="$engine" SHIPSHAPE_ENGINE_ROOT="$ENGINE_ROOT" SHIPSHAPE_CLASSIC_HOST="$(engine_host classic)" SHIPSHAPE_ACTION_NODE="$NODE24" \
-    NODE_OPTIONS=--experimental-vm-modules npx jest --json --outputFile="$results/$engine.json" "$@" || status=1
+    NODE_OPTIONS=--experimental-vm-modules npx jest --json --outputFile="$results/$label.json" "$@" || status=1
   # A jest that died before writing its results counts as one failure.
-  [ -s "$results/$engine.json" ] || echo '{"numPassedTests":0,"numFailedTests":1,"numPendingTests":0,"numTodoTests":0,"numRuntimeErrorTestSuites":0,"testResults":[]}' >"$results/$engine.json"
+  [ -s "$results/$label.json" ] || failed_check "$results/$label.json"
   # Every container Shipshape starts carries this label; a test run must leave none behind.
-  with_engine "$engine" docker ps --all --quiet --filter label=io.shipshape.run >"$results/$engine.leaked"
-  if [ -s "$results/$engine.leaked" ]; then
+  with_engine "$engine" docker ps --all --quiet --filter label=io.shipshape.run >"$results/$label.leaked"
+  if [ -s "$results/$label.leaked" ]; then
     echo "leaked containers with label io.shipshape.run on $engine:" >&2
     with_engine "$engine" docker ps --all --filter label=io.shipshape.run >&2
     status=1
   fi
 }
 
+# Suites named *.serial.test.ts change what every build on the daemon shares (its build cache):
+# they run after the others on the same engine, one at a time.
+SERIAL='\.serial\.test\.ts$'
 if [ $# -gt 0 ]; then
-  run_on classic "$@"
+  run_on classic classic "$@"
 else
-  run_on classic --testPathIgnorePatterns='/test/(fallback|containerd)/'
-  run_on containerd test/containerd test/integration test/push test/e2e test/smoke test/scan/layers.test.ts
-  run_on docker20 test/fallback
+  run_on classic classic --testPathIgnorePatterns '/test/(fallback|containerd)/' "$SERIAL"
+  run_on classic classic-serial --runInBand --testPathPattern "$SERIAL"
+  run_on containerd containerd --testPathIgnorePatterns "$SERIAL" -- test/containerd test/integration test/push test/e2e test/smoke test/scan/layers.test.ts
+  run_on containerd containerd-serial --runInBand --testPathPattern "$SERIAL"
+  run_on docker20 docker20 test/fallback
 fi
 node .build/scripts/test-summary.js "$results" || echo "0 passed, 1 failed"
 rm -rf "$results"

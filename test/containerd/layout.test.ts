@@ -14,14 +14,7 @@ import { RegistryClient } from '../../src/registry/client.js';
 import { pushLayout } from '../../src/registry/layout.js';
 import { PASSWORD, USER, tokenServer } from '../helpers/auth.js';
 import { TWO_PLATFORMS, context } from '../helpers/dockerfiles.js';
-import {
-  docker,
-  ensureDocker,
-  freePort,
-  removeImages,
-  startRegistry,
-  type Registry
-} from '../helpers/docker.js';
+import { docker, ensureDocker, removeImages, startRegistry, type Registry } from '../helpers/docker.js';
 
 // The OCI layout path that a docker-container builder takes for several platforms. It runs on
 // the containerd engine, whose docker driver can write OCI layouts too (the classic one cannot).
@@ -105,7 +98,7 @@ describe('an image built into an OCI layout', () => {
   });
 
   test('a Bearer-token registry: the pull token is traded for a push token', async () => {
-    const tokens = await tokenServer(work, await freePort());
+    const tokens = await tokenServer(work);
     const secured = await startRegistry({ auth: tokens.auth });
     try {
       const client = new RegistryClient(

@@ -9,6 +9,7 @@ import { payload, PR_HEAD_SHA, scenario } from '../helpers/events.js';
 import { type FakeGitHub } from '../helpers/fake-github.js';
 import { e2eWorld } from '../helpers/world.js';
 import { GITHUB_TOKEN, expectNothingLeaked } from '../helpers/leaks.js';
+import { trivyPlant } from '../helpers/plant.js';
 import { formatBytes } from '../../src/bytes.js';
 import { RegistryClient } from '../../src/registry/client.js';
 import type { RunReport } from '../../src/results.js';
@@ -19,7 +20,7 @@ let prFixture: string;
 const OWN_LAYER = { Size: 1_203_648, DiffID: `sha256:${'0d'.repeat(32)}` };
 
 /**
- * The pull request's report, derived at test time from Trivy's recordings: alpine 3.9's report
+ * The pull request's report, derived at test time from the fixtures: alpine 3.9's report
  * without musl-utils (its CRITICAL CVE-2019-14697 is fixed) and with alpine 3.10's libcrypto1.1
  * 1.1.1c-r0 (CVE-2019-1549, MEDIUM, new), and one more layer, made by examples/flask's
  * `COPY server.py ./`.
@@ -36,7 +37,7 @@ async function derivePrFixture(): Promise<string> {
   };
   const read = async (name: string) =>
     JSON.parse(await readFile(path.join(FIXTURES, name), 'utf8')) as Report;
-  const [base, newer] = await Promise.all([read('alpine-39.json.golden'), read('alpine-310.json.golden')]);
+  const [base, newer] = await Promise.all([read('alpine-3.9.json'), read('alpine-3.10.json')]);
   const vulns = base.Results[0].Vulnerabilities.filter(v => v.PkgName !== 'musl-utils');
   vulns.push(
     newer.Results[0].Vulnerabilities.find(
@@ -45,16 +46,28 @@ async function derivePrFixture(): Promise<string> {
   );
   base.Results[0].Vulnerabilities = vulns;
   const meta = base.Metadata;
-  meta.Size += OWN_LAYER.Size;
-  meta.DiffIDs.push(OWN_LAYER.DiffID);
-  meta.Layers.push(OWN_LAYER);
-  meta.ImageConfig.history.push({ created_by: 'COPY server.py ./ # buildkit' });
+  // The planted Dockerfile's own steps follow: BuildKit keeps a layer for each, the empty tar
+  // where a step changed nothing.
+  const empty = {
+    Size: 1024,
+    DiffID: 'sha256:5f70bf18a086007016e948b04aed3b82103a36bea41755b6cddfaf10ace3c6ef'
+  };
+  const added = [OWN_LAYER, empty, empty, empty];
+  meta.Size += added.reduce((sum, l) => sum + l.Size, 0);
+  meta.DiffIDs.push(...added.map(l => l.DiffID));
+  meta.Layers.push(...added);
+  meta.ImageConfig.history.push(
+    { created_by: 'COPY server.py ./ # buildkit' },
+    { created_by: 'WORKDIR /app/::warning::planted' },
+    { created_by: 'WORKDIR /app' },
+    { created_by: 'RUN /bin/sh -c cat /tmp/.shipshape-plant # buildkit' }
+  );
   const file = path.join(work, 'pr.json');
   await writeFile(file, JSON.stringify(base));
   return file;
 }
 
-const world = e2eWorld('baseline', '127.0.0.1:*/cmp/*');
+const world = e2eWorld('baseline', '127.0.0.1:*/cmp/*', [GITHUB_TOKEN]);
 let registry: Registry;
 let gh: FakeGitHub;
 let work: string;
@@ -70,6 +83,7 @@ async function ship(
   env: Record<string, string> = {}
 ) {
   const s = scenario(kind);
+  const sent = gh.requests.length;
   const result = await runAction({
     inputs: {
       context: 'examples/flask',
@@ -80,10 +94,14 @@ async function ship(
       ...STANDIN_INPUTS,
       ...inputs
     },
+    workspace: world.workspace,
     event: { name: s.name, payload: s.payload, ref: s.ref, sha: s.sha },
-    env: { ...standInEnv(work), GITHUB_API_URL: gh.url, ...env }
+    env: { ...standInEnv(work), ...trivyPlant([GITHUB_TOKEN]), GITHUB_API_URL: gh.url, ...env }
   });
-  await expectNothingLeaked(result, [GITHUB_TOKEN]);
+  await expectNothingLeaked(result, [GITHUB_TOKEN], {
+    github: gh.requests.slice(sent).map(r => r.body),
+    registries: [registry.dir]
+  });
   return result;
 }
 const reportOf = async (run: ActionRun) =>
@@ -113,7 +131,7 @@ describe('a pull request compared with the image last pushed for its base branch
       'push-branch',
       'app',
       {},
-      { TRIVY_STANDIN_FIXTURE: path.join(FIXTURES, 'alpine-39.json.golden') }
+      { TRIVY_STANDIN_FIXTURE: path.join(FIXTURES, 'alpine-3.9.json') }
     );
     expect(run.outputs.pushed).toBe('true');
   }, 300000);
@@ -125,7 +143,7 @@ describe('a pull request compared with the image last pushed for its base branch
       { 'fail-on-new': 'HIGH', 'max-size-increase': '25%' },
       {
         TRIVY_STANDIN_FIXTURE: prFixture,
-        TRIVY_STANDIN_FIXTURE_REMOTE: path.join(FIXTURES, 'alpine-39.json.golden')
+        TRIVY_STANDIN_FIXTURE_REMOTE: path.join(FIXTURES, 'alpine-3.9.json')
       }
     );
     expect(run.exitCode).toBe(0);
@@ -170,7 +188,7 @@ describe('a pull request compared with the image last pushed for its base branch
       { 'max-size-increase': '1MB', 'build-args': `BASE_IMAGE=${PYTHON_BASE}\nCHANGE=size-${Date.now()}` },
       {
         TRIVY_STANDIN_FIXTURE: prFixture,
-        TRIVY_STANDIN_FIXTURE_REMOTE: path.join(FIXTURES, 'alpine-39.json.golden')
+        TRIVY_STANDIN_FIXTURE_REMOTE: path.join(FIXTURES, 'alpine-3.9.json')
       }
     );
     expect(run.exitCode).toBe(1);
@@ -194,7 +212,7 @@ describe('a pull request compared with the image last pushed for its base branch
       { 'fail-on-new': 'MEDIUM', 'build-args': `BASE_IMAGE=${PYTHON_BASE}\nCHANGE=${Date.now()}` },
       {
         TRIVY_STANDIN_FIXTURE: prFixture,
-        TRIVY_STANDIN_FIXTURE_REMOTE: path.join(FIXTURES, 'alpine-39.json.golden')
+        TRIVY_STANDIN_FIXTURE_REMOTE: path.join(FIXTURES, 'alpine-3.9.json')
       }
     );
     expect(run.exitCode).toBe(1);
@@ -275,6 +293,7 @@ describe('mode: report posts a fork’s saved report from a workflow_run, and ne
     gh.pulls.push({ number: 2, head: { sha: PR_HEAD_SHA, ref: 'changes', owner: 'forker' } });
     const { bin, calls } = await recordingDocker();
     const comments = gh.comments.length;
+    const sent = gh.requests.length;
     const run = await runAction({
       inputs: { mode: 'report', 'report-file': saved, 'github-token': GITHUB_TOKEN },
       event: {
@@ -291,6 +310,6 @@ describe('mode: report posts a fork’s saved report from a workflow_run, and ne
     expect(commentOn(2)).toContain('Shipshape');
     expect(gh.checkRuns.at(-1)?.head_sha).toBe(PR_HEAD_SHA);
     expect(run.outputs['comment-url']).toContain('issuecomment');
-    await expectNothingLeaked(run, [GITHUB_TOKEN]);
+    await expectNothingLeaked(run, [GITHUB_TOKEN], { github: gh.requests.slice(sent).map(r => r.body) });
   });
 });

@@ -1,9 +1,11 @@
 import { afterAll, beforeAll, expect, test } from '@jest/globals';
 import { spawn } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { RUN_LABEL } from '../../src/docker.js';
-import { parseCommandFile, prepareRun, runAction } from '../helpers/action.js';
+import { collect, parseCommandFile, prepareRun, runAction } from '../helpers/action.js';
+import { context } from '../helpers/dockerfiles.js';
+import { plant } from '../helpers/plant.js';
 import { DB_PASSWORD, SMOKE_SECRET_ENV, expectNothingLeaked } from '../helpers/leaks.js';
 import {
   BUSYBOX,
@@ -20,11 +22,15 @@ let dir: string;
 beforeAll(async () => {
   await ensureDocker();
   dir = await mkdtemp(path.join(ROOT, 'test/.tmp-cancel-'));
-  await writeFile(
-    path.join(dir, 'Dockerfile'),
-    `FROM ${BUSYBOX}\nHEALTHCHECK --start-period=300s CMD false\nUSER 65534\nCMD ["sleep", "300"]\n`
+  await plant(
+    await context(dir, [
+      `FROM ${BUSYBOX}`,
+      'HEALTHCHECK --start-period=300s CMD false',
+      'USER 65534',
+      'CMD ["sleep", "300"]'
+    ]),
+    [DB_PASSWORD]
   );
-  await writeFile(path.join(dir, '.dockerignore'), '.git\n');
 }, 300000);
 afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
@@ -47,8 +53,12 @@ test('main step killed mid smoke test: the post step removes its container', asy
   const main = spawn(prepared.node, [prepared.entry], {
     env: prepared.env,
     cwd: prepared.cwd,
-    stdio: 'ignore'
+    stdio: ['ignore', 'pipe', 'pipe']
   });
+  // What the main step printed before it was killed is checked like any run's.
+  let [stdout, stderr] = ['', ''];
+  main.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+  main.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
   const label = await waitFor(
     'the run label in GITHUB_STATE',
     async () => parseCommandFile(await readFile(prepared.files.state, 'utf8'))['run-label'],
@@ -61,7 +71,8 @@ test('main step killed mid smoke test: the post step removes its container', asy
   );
   // What the runner does on cancellation after its grace period.
   main.kill('SIGKILL');
-  await new Promise(resolve => main.once('exit', resolve));
+  await new Promise(resolve => main.once('close', resolve));
+  expect(stdout).toContain('::stop-commands::');
   expect(await containersWithLabel(`${RUN_LABEL}=${label}`)).toHaveLength(1);
 
   const post = await runAction({
@@ -74,4 +85,6 @@ test('main step killed mid smoke test: the post step removes its container', asy
   expect(post.stdout).toContain('Removed 1 container(s) left by this run');
   expect(await containersWithLabel(`${RUN_LABEL}=${label}`)).toEqual([]);
   await expectNothingLeaked(post, [DB_PASSWORD]);
+  // The killed main step: its output, and the files it had written by then.
+  await expectNothingLeaked(await collect(prepared, { exitCode: -1, stdout, stderr }), [DB_PASSWORD]);
 }, 120000);

@@ -1,27 +1,24 @@
 import { beforeAll, describe, expect, test } from '@jest/globals';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { runAction, standInEnv, STANDIN_INPUTS, type ActionRun } from '../helpers/action.js';
 import { PASSWORD, USER, htpasswdAuth, tokenServer } from '../helpers/auth.js';
-import {
-  BUSYBOX,
-  PYTHON_BASE,
-  ROOT,
-  engineStore,
-  freePort,
-  startRegistry,
-  type Registry
-} from '../helpers/docker.js';
+import { BUSYBOX, PYTHON_BASE, engineStore, startRegistry, type Registry } from '../helpers/docker.js';
 import { scenario } from '../helpers/events.js';
 import { type FakeGitHub } from '../helpers/fake-github.js';
 import { e2eWorld } from '../helpers/world.js';
 import { readRunnerLog } from '../helpers/runner-log.js';
 import { DB_PASSWORD, GITHUB_TOKEN, SMOKE_SECRET_ENV, expectNothingLeaked } from '../helpers/leaks.js';
+import { FORGED, forgedForShell, plant, trivyPlant } from '../helpers/plant.js';
+import { context } from '../helpers/dockerfiles.js';
 import { RegistryClient } from '../../src/registry/client.js';
 
 const STORE = await engineStore();
 // Every run logs in: the password has to stay out of everything the run writes.
-const world = e2eWorld('e2e', '127.0.0.1:*/e2e/*', async work => ({ auth: await htpasswdAuth(work) }));
+const SECRETS = [PASSWORD, GITHUB_TOKEN, DB_PASSWORD];
+const world = e2eWorld('e2e', '127.0.0.1:*/e2e/*', SECRETS, async work => ({
+  auth: await htpasswdAuth(work)
+}));
 let registry: Registry;
 let gh: FakeGitHub;
 let work: string;
@@ -34,10 +31,12 @@ const writesTo = (repo: string): string[] =>
     .filter(l => new RegExp(`"(PUT|POST|PATCH|DELETE) /v2/e2e/${repo}/`).test(l));
 
 /**
- * Runs dist/index.js on examples/flask as the runner would, against the local registry and fake
- * GitHub, with a registry login, a GitHub token and a secret in `smoke-env`; then asserts that
- * none of them leaked, that no forged workflow command ran and no container was left, and that
- * a run that pushed nothing wrote nothing to the registry.
+ * Runs dist/index.js on the planted examples/flask as the runner would, against the local
+ * registry and fake GitHub, with a registry login, a GitHub token and a secret in `smoke-env`,
+ * and those secrets planted with forged workflow commands in the Dockerfile, the build output
+ * and Trivy's output; then asserts that none of them leaked anywhere the run wrote, that no
+ * forged command ran and no container was left, and that a run that pushed nothing wrote
+ * nothing to the registry.
  */
 async function ship(
   kind: string,
@@ -58,14 +57,20 @@ async function ship(
       ...STANDIN_INPUTS,
       ...extra.inputs
     },
+    workspace: world.workspace,
     event: { name: s.name, payload: s.payload, ref: s.ref, sha: s.sha },
-    env: { ...standInEnv(work, extra.fixture), GITHUB_API_URL: gh.url, GITHUB_JOB: 'image', ...extra.env }
+    env: {
+      ...standInEnv(work, extra.fixture),
+      ...trivyPlant(SECRETS),
+      GITHUB_API_URL: gh.url,
+      GITHUB_JOB: 'image',
+      ...extra.env
+    }
   });
-  await expectNothingLeaked(
-    run,
-    [PASSWORD, GITHUB_TOKEN, DB_PASSWORD],
-    gh.requests.slice(sent).map(r => r.body)
-  );
+  await expectNothingLeaked(run, SECRETS, {
+    github: gh.requests.slice(sent).map(r => r.body),
+    registries: [registry.dir]
+  });
   if (run.outputs.pushed !== 'true') expect(writesTo(repo)).toEqual([]);
   return run;
 }
@@ -148,7 +153,7 @@ describe('the bundled action end to end', () => {
   });
 
   test('a scan over the gate: step fails, nothing written to the registry, the comment says why', async () => {
-    const run = await ship('pull_request-opened', 'vulnerable', { fixture: 'alpine-39.json.golden' });
+    const run = await ship('pull_request-opened', 'vulnerable', { fixture: 'alpine-3.9.json' });
     expect(run.exitCode).toBe(1);
     expect(run.outputs).toMatchObject({ pushed: 'false', 'scan-result': 'failed' });
     expect(errors(run).join('\n')).toContain(
@@ -200,41 +205,59 @@ describe('the bundled action end to end', () => {
     expect(run.stdout).toMatch(/^::warning::.*Trivy could not run/m);
   });
 
-  test('an image whose build, logs and probe print workflow commands and a smoke-env secret: all inert and redacted', async () => {
-    const dir = await mkdtemp(path.join(ROOT, 'test/.tmp-hostile-'));
-    try {
-      const probe = `echo "::error file=Dockerfile,line=2::forged by the probe"; echo "probe sees $DATABASE_URL"; exit 1`;
-      const app = `echo "::stop-commands::forged"; echo "::warning::forged after a planted stop"; echo "connecting to $DATABASE_URL"; sleep 300`;
-      await writeFile(
-        path.join(dir, 'Dockerfile'),
-        [
-          `FROM ${BUSYBOX}`,
-          `RUN echo "::error file=Dockerfile,line=1::forged by the build"`,
-          'USER 65534',
-          `HEALTHCHECK --interval=1s --timeout=2s --retries=2 CMD ${JSON.stringify(['sh', '-c', probe])}`,
-          `CMD ${JSON.stringify(['sh', '-c', app])}`
-        ].join('\n')
-      );
-      await writeFile(path.join(dir, '.dockerignore'), '.git\n');
-      const run = await ship('pull_request-opened', 'hostile', {
-        inputs: { context: path.relative(ROOT, dir), 'lint-fail-on': 'none', 'build-args': '' }
-      });
-      expect(run.outputs).toMatchObject({ pushed: 'false', health: 'unhealthy' });
-      // The evidence is shown, as text: in the log, the summary and the comment.
-      const shown = readRunnerLog(run.stdout).shown.join('\n');
-      expect(shown).toContain('::error file=Dockerfile,line=2::forged by the probe');
-      expect(shown).toContain('connecting to ***');
-      expect(run.summary).toContain('probe sees ***');
-      const comment = gh.comments.find(c => c.body.includes('e2e/hostile'));
-      expect(comment?.body).toContain('connecting to ***');
-    } finally {
-      await rm(dir, { recursive: true, force: true });
-    }
+  test('an image whose build, logs and probe print forged workflow commands and the secrets: all inert and redacted', async () => {
+    const dir = path.join(world.workspace, 'hostile');
+    const probe = `printf '%s\\n' ${forgedForShell('the probe', SECRETS)}; echo "probe sees $DATABASE_URL"; exit 1`;
+    const app = `printf '%s\\n' ${forgedForShell('the container log', SECRETS)}; echo "connecting to $DATABASE_URL"; sleep 300`;
+    await plant(
+      await context(dir, [
+        `FROM ${BUSYBOX}`,
+        'USER 65534',
+        `HEALTHCHECK --interval=1s --timeout=2s --retries=2 CMD ${JSON.stringify(['sh', '-c', probe])}`,
+        `CMD ${JSON.stringify(['sh', '-c', app])}`
+      ]),
+      SECRETS
+    );
+    const run = await ship('pull_request-opened', 'hostile', {
+      inputs: { context: 'hostile', 'lint-fail-on': 'none', 'build-args': '' }
+    });
+    expect(run.outputs).toMatchObject({ pushed: 'false', health: 'unhealthy' });
+    // The evidence is shown, as text: in the log, the summary and the comment.
+    const shown = readRunnerLog(run.stdout).shown.join('\n');
+    expect(shown).toContain(`::error file=Dockerfile,line=1::${FORGED} by the probe`);
+    expect(shown).toContain(`::warning::${FORGED} by the container log`);
+    expect(shown).toContain('connecting to ***');
+    expect(shown).toContain('the container log holds ***');
+    expect(shown).toContain(`the build holds ***`);
+    expect(run.summary).toContain('probe sees ***');
+    const comment = gh.comments.find(c => c.body.includes('e2e/hostile'));
+    expect(comment?.body).toContain('connecting to ***');
+  });
+
+  test('a build step that fails after printing the secrets: the error names it, the secrets redacted everywhere', async () => {
+    const dir = path.join(world.workspace, 'leaky-build');
+    await plant(
+      await context(dir, [
+        `FROM ${BUSYBOX}`,
+        'RUN --mount=type=bind,source=.shipshape-plant,target=/tmp/plant cat /tmp/plant && exit 3',
+        'CMD ["true"]'
+      ]),
+      SECRETS
+    );
+    const run = await ship('push-branch', 'leaky-build', {
+      inputs: { context: 'leaky-build', 'lint-fail-on': 'none', 'build-args': '' }
+    });
+    expect(run.exitCode).toBe(1);
+    const failure = errors(run).join('\n');
+    expect(failure).toContain('build failed at RUN --mount=type=bind');
+    expect(failure).toContain('the build holds ***');
+    expect(run.summary).toContain('the build holds ***');
+    expect(writesTo('leaky-build')).toEqual([]);
   });
 
   test('a push refused by the second of two registries (pull-only there): outputs, summary and check run say what went out', async () => {
     // Anyone may pull, only a login may push, and the run logs in to the first registry only.
-    const tokens = await tokenServer(await mkdtemp(path.join(work, 'locked-')), await freePort(), {
+    const tokens = await tokenServer(await mkdtemp(path.join(work, 'locked-')), {
       anonymousPull: true
     });
     const locked = await startRegistry({ auth: tokens.auth });
@@ -291,21 +314,14 @@ describe('the bundled action end to end', () => {
   });
 
   test('a lint gate (lint-fail-on: warning): step fails, nothing written', async () => {
-    const dir = await mkdtemp(path.join(ROOT, 'test/.tmp-lint-'));
-    try {
-      await writeFile(path.join(dir, 'Dockerfile'), `FROM ${BUSYBOX}\nUSER 65534\nCMD ["sleep", "300"]\n`);
-      await writeFile(path.join(dir, '.dockerignore'), '.git\n');
-      const run = await ship('push-branch', 'linted', {
-        inputs: { context: path.relative(ROOT, dir), 'lint-fail-on': 'warning', 'build-args': '' }
-      });
-      expect(run.exitCode).toBe(1);
-      expect(errors(run).join('\n')).toContain('lint: findings at or above lint-fail-on=warning');
-      expect(run.stdout).toMatch(
-        /::warning title=SS003 no-healthcheck,file=test\/.tmp-lint-\w+\/Dockerfile,line=1/
-      );
-      expect(writesTo('linted')).toEqual([]);
-    } finally {
-      await rm(dir, { recursive: true, force: true });
-    }
+    const dir = path.join(world.workspace, 'linted');
+    await plant(await context(dir, [`FROM ${BUSYBOX}`, 'USER 65534', 'CMD ["sleep", "300"]']), SECRETS);
+    const run = await ship('push-branch', 'linted', {
+      inputs: { context: 'linted', 'lint-fail-on': 'warning', 'build-args': '' }
+    });
+    expect(run.exitCode).toBe(1);
+    expect(errors(run).join('\n')).toContain('lint: findings at or above lint-fail-on=warning');
+    expect(run.stdout).toMatch(/::warning title=SS003 no-healthcheck,file=linted\/Dockerfile,line=1/);
+    expect(writesTo('linted')).toEqual([]);
   });
 });

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { cp, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { runAction } from '../helpers/action.js';
@@ -8,6 +8,7 @@ import { FAILING_RUN, context, expectFailingRunReported } from '../helpers/docke
 import { scenario } from '../helpers/events.js';
 import { DB_PASSWORD, SMOKE_SECRET_ENV, expectNothingLeaked } from '../helpers/leaks.js';
 import { readRunnerLog } from '../helpers/runner-log.js';
+import { forgedCommands, plant, plantedContext } from '../helpers/plant.js';
 
 // Runs on Debian 12's Docker 20.10 daemon (scripts/test.sh), without buildx: an empty Docker
 // config hides the buildx plugin. Debian's 20.10 CLI (/usr/bin/docker) carries BuildKit
@@ -19,19 +20,32 @@ const CLIS = [
   ['the classic builder', `${ENGINE_CLI}:${process.env.PATH ?? ''}`]
 ];
 let noPlugins: string;
+/** Per builder, a workspace with examples/flask planted for what that builder can run. */
+const workspaces: Record<string, string> = {};
 
 beforeAll(async () => {
   await ensureDocker();
   noPlugins = await mkdtemp(path.join(os.tmpdir(), 'shipshape-noplugins-'));
+  for (const [builder] of CLIS) {
+    workspaces[builder] = path.join(noPlugins, builder.replace(/\W+/g, '-'));
+    const flask = path.join(workspaces[builder], 'examples/flask');
+    await plantedContext(path.join(ROOT, 'examples/flask'), flask, [DB_PASSWORD]);
+    // The classic builder has no RUN --mount: it gets the plant that needs none.
+    if (builder === 'the classic builder') {
+      await cp(path.join(ROOT, 'examples/flask/Dockerfile'), path.join(flask, 'Dockerfile'));
+      await plant(flask, [DB_PASSWORD], 'classic');
+    }
+  }
 }, 300000);
 afterAll(async () => {
   await rm(noPlugins, { recursive: true, force: true });
   await removeImages('shipshape-fallback.local/*');
 });
 
-/** Builds only, with a smoke-env secret that must not leak. */
+/** Builds only, in the builder's planted workspace, with a smoke-env secret that must not leak. */
 async function build(context: string, image: string, PATH: string, extra: Record<string, string> = {}) {
   const s = scenario('push-branch');
+  const [builder] = CLIS.find(c => c[1] === PATH) ?? CLIS[0];
   const run = await runAction({
     inputs: {
       context,
@@ -43,6 +57,7 @@ async function build(context: string, image: string, PATH: string, extra: Record
       'smoke-env': SMOKE_SECRET_ENV,
       ...extra
     },
+    workspace: workspaces[builder],
     event: { name: s.name, payload: s.payload, ref: s.ref, sha: s.sha },
     env: { PATH, DOCKER_CONFIG: noPlugins }
   });
@@ -67,15 +82,8 @@ describe.each(CLIS)('without buildx: %s', (builder, PATH) => {
   });
 
   test('a failing RUN names the instruction, its line and its last output', async () => {
-    const dir = await mkdtemp(path.join(ROOT, 'test/.tmp-fallback-'));
-    try {
-      await context(dir, FAILING_RUN);
-      expectFailingRunReported(
-        await build(path.relative(ROOT, dir), 'shipshape-fallback.local/broken', PATH)
-      );
-    } finally {
-      await rm(dir, { recursive: true, force: true });
-    }
+    await context(path.join(workspaces[builder], 'broken'), FAILING_RUN);
+    expectFailingRunReported(await build('broken', 'shipshape-fallback.local/broken', PATH));
   });
 });
 
@@ -88,27 +96,27 @@ test('a CLI without buildx or built-in BuildKit warns that it uses the classic b
 });
 
 test("the classic builder's output reaches the log as text: a RUN's workflow commands do not run", async () => {
-  const dir = await mkdtemp(path.join(ROOT, 'test/.tmp-fallback-'));
-  try {
-    const forged = '::error file=Dockerfile,line=1::forged by the build';
-    await context(dir, [`FROM ${BUSYBOX}`, `RUN echo "${forged}" && echo "::add-mask::forged"`]);
-    const run = await build(path.relative(ROOT, dir), 'shipshape-fallback.local/forged', CLIS[1][1]);
-    expect(run.exitCode).toBe(0);
-    expect(readRunnerLog(run.stdout).shown).toContain(forged);
-  } finally {
-    await rm(dir, { recursive: true, force: true });
+  // The classic builder prints a RUN's output unprefixed: each planted command starts a line.
+  const run = await build('examples/flask', 'shipshape-fallback.local/forged', CLIS[1][1], {
+    'build-args': `BASE_IMAGE=${PYTHON_BASE}`,
+    // A cached step prints nothing: this build runs every step.
+    'no-cache': 'true'
+  });
+  expect(run.exitCode).toBe(0);
+  const shown = readRunnerLog(run.stdout).shown;
+  for (const command of forgedCommands('the build')) {
+    for (const line of command.split('\r')) expect(shown).toContain(line);
   }
 });
 
 test('the classic builder leaves no container of a failed step behind', async () => {
-  const dir = await mkdtemp(path.join(ROOT, 'test/.tmp-fallback-'));
-  try {
-    await context(dir, [`FROM ${BUSYBOX}`, 'RUN touch /marker-forcerm && false']);
-    const before = await docker(['ps', '--all', '--quiet']);
-    const run = await build(path.relative(ROOT, dir), 'shipshape-fallback.local/forcerm', CLIS[1][1]);
-    expect(run.exitCode).toBe(1);
-    expect(await docker(['ps', '--all', '--quiet'])).toBe(before);
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
+  const [builder, PATH] = CLIS[1];
+  await context(path.join(workspaces[builder], 'forcerm'), [
+    `FROM ${BUSYBOX}`,
+    'RUN touch /marker-forcerm && false'
+  ]);
+  const before = await docker(['ps', '--all', '--quiet']);
+  const run = await build('forcerm', 'shipshape-fallback.local/forcerm', PATH);
+  expect(run.exitCode).toBe(1);
+  expect(await docker(['ps', '--all', '--quiet'])).toBe(before);
 });

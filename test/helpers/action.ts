@@ -134,7 +134,7 @@ export async function runAction(options: RunOptions): Promise<ActionRun> {
 export const STANDIN_INPUTS = { 'trivy-path': path.join(STANDIN_BIN, 'trivy') };
 
 /** The runner environment of the e2e suites: the stand-in's recorded report, short retries. */
-export function standInEnv(work: string, fixture = 'alpine-310.json.golden'): Record<string, string> {
+export function standInEnv(work: string, fixture = 'alpine-3.10.json'): Record<string, string> {
   return {
     SHIPSHAPE_TRIVY_CACHE_DIR: path.join(work, 'trivy-cache'),
     SHIPSHAPE_RETRY_BASE_MS: '200',

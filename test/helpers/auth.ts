@@ -38,11 +38,8 @@ export interface TokenServerOptions {
   anonymousPull?: boolean;
 }
 
-export async function tokenServer(
-  dir: string,
-  port: number,
-  options: TokenServerOptions = {}
-): Promise<TokenServer> {
+/** On a port the server binds itself (0) and reads back, so no other process can take it first. */
+export async function tokenServer(dir: string, options: TokenServerOptions = {}): Promise<TokenServer> {
   const key = path.join(dir, 'token.key');
   const cert = path.join(dir, 'token.crt');
   await promisify(execFile)('openssl', [
@@ -65,7 +62,7 @@ export async function tokenServer(
   const issued: string[] = [];
   const pushedTo = new Set<string>();
   const server: Server = createServer((req, res) => {
-    const url = new URL(req.url ?? '/', `http://127.0.0.1:${port}`);
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const basic = /^Basic (.+)$/.exec(req.headers.authorization ?? '')?.[1];
     const [user, pass] = basic ? Buffer.from(basic, 'base64').toString().split(/:(.*)/s) : [];
     const anonymous = !basic && options.anonymousPull;
@@ -103,7 +100,9 @@ export async function tokenServer(
       .writeHead(200, { 'content-type': 'application/json' })
       .end(JSON.stringify({ token, access_token: token, expires_in: 300 }));
   });
-  await new Promise<void>(resolve => server.listen(port, '127.0.0.1', resolve));
+  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
   return {
     auth: [
       '  token:',

@@ -40,16 +40,22 @@ export async function ensureDocker(): Promise<void> {
   }
 }
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.unref();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
+/**
+ * An address on 127.0.0.1 where every connection is reset at once (a proxy that refuses): the
+ * server holds the port for as long as the test needs it, so nothing else can take it.
+ */
+export async function refusingEndpoint(): Promise<{ url: string; close: () => Promise<void> }> {
+  const server = net.createServer(socket => socket.resetAndDestroy());
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', resolve);
   });
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    close: () => new Promise(resolve => server.close(() => resolve()))
+  };
 }
 
 export async function waitFor<T>(
@@ -86,35 +92,43 @@ export interface RegistryOptions {
   readOnly?: boolean;
 }
 
-/** A Distribution v2 registry (the docker-registry package) on a free 127.0.0.1 port. */
+/**
+ * A Distribution v2 registry (the docker-registry package) on 127.0.0.1: it binds a port of its
+ * own choosing and says which in its log; a restart takes the same port back.
+ */
 export async function startRegistry(options: RegistryOptions = {}): Promise<Registry> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'shipshape-registry-'));
-  const port = await freePort();
-  const config = [
-    'version: 0.1',
-    'log:',
-    '  level: info',
-    '  accesslog:',
-    '    disabled: false',
-    'storage:',
-    '  filesystem:',
-    `    rootdirectory: ${dir}/data`,
-    '  delete:',
-    '    enabled: true',
-    ...(options.readOnly ? ['  maintenance:', '    readonly:', '      enabled: true'] : []),
-    'http:',
-    `  addr: 127.0.0.1:${port}`,
-    ...(options.auth ? ['auth:', options.auth] : [])
-  ].join('\n');
-  await writeFile(path.join(dir, 'config.yml'), config);
+  const config = (port: number): string =>
+    [
+      'version: 0.1',
+      'log:',
+      '  level: info',
+      '  accesslog:',
+      '    disabled: false',
+      'storage:',
+      '  filesystem:',
+      `    rootdirectory: ${dir}/data`,
+      '  delete:',
+      '    enabled: true',
+      ...(options.readOnly ? ['  maintenance:', '    readonly:', '      enabled: true'] : []),
+      'http:',
+      `  addr: 127.0.0.1:${port}`,
+      ...(options.auth ? ['auth:', options.auth] : [])
+    ].join('\n');
   let output = '';
   let child: ChildProcess | undefined;
+  let port = 0;
   const launch = async (): Promise<void> => {
+    await writeFile(path.join(dir, 'config.yml'), config(port));
+    const from = output.length;
     child = spawn('docker-registry', ['serve', path.join(dir, 'config.yml')], {
       stdio: ['ignore', 'pipe', 'pipe']
     });
     child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
     child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
+    port = await waitFor('the registry to say where it listens', () =>
+      Promise.resolve(Number(/listening on 127\.0\.0\.1:(\d+)/.exec(output.slice(from))?.[1]) || undefined)
+    );
     await waitFor(`registry on 127.0.0.1:${port}`, async () => {
       const res = await fetch(`http://127.0.0.1:${port}/v2/`);
       return res.status === 200 || res.status === 401 ? true : undefined;
@@ -147,11 +161,20 @@ export async function startRegistry(options: RegistryOptions = {}): Promise<Regi
   };
 }
 
-/** Removes images whose reference starts with the prefix (test cleanup). */
+/**
+ * Removes the tags matching a reference pattern (test cleanup). By name, never by image ID:
+ * another suite may hold the same image (the same build, cached) under its own tags.
+ */
 export async function removeImages(reference: string): Promise<void> {
-  const ids = await docker(['images', '--filter', `reference=${reference}`, '-q']).catch(() => '');
-  const unique = [...new Set(ids.split('\n').filter(Boolean))];
-  if (unique.length > 0) await docker(['rmi', '-f', ...unique]).catch(() => '');
+  const names = await docker([
+    'images',
+    '--filter',
+    `reference=${reference}`,
+    '--format',
+    '{{.Repository}}:{{.Tag}}'
+  ]).catch(() => '');
+  const tags = [...new Set(names.split('\n').filter(n => n && !n.endsWith(':<none>')))];
+  if (tags.length > 0) await docker(['rmi', ...tags]).catch(() => '');
 }
 
 /** Builds a context-less test image from Dockerfile text (BuildKit when the CLI has it). */
@@ -178,7 +201,9 @@ export async function containersWithLabel(label: string): Promise<string[]> {
   return out.split('\n').filter(Boolean);
 }
 
-export const FIXTURES = path.resolve(ROOT, '../shared/fixtures/trivy');
+export const FIXTURES = path.join(ROOT, 'test/fixtures/trivy');
+/** The Trivy project's own recorded reports, beside the repository when it is checked out in the workspace (CI). */
+export const SHARED_TRIVY_FIXTURES = path.resolve(ROOT, '../shared/fixtures/trivy');
 export const STANDIN_BIN = path.join(ROOT, 'test/bin');
 
 export interface FileServer {

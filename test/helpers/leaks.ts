@@ -1,9 +1,12 @@
 import { expect } from '@jest/globals';
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { gunzipSync } from 'node:zlib';
 import { RUN_LABEL } from '../../src/docker.js';
 import type { ActionRun } from './action.js';
 import { containersWithLabel } from './docker.js';
+import { FORGED } from './plant.js';
 import { readRunnerLog } from './runner-log.js';
 
 /** Realistic secrets for the e2e runs: shaped like the real ones, so shape-based redaction is exercised too. */
@@ -11,41 +14,113 @@ export const GITHUB_TOKEN = `ghs_${'Zq8v'.repeat(9)}`;
 export const DB_PASSWORD = 'Db-pa55word-e2e';
 export const SMOKE_SECRET_ENV = `DATABASE_URL=postgres://app:${DB_PASSWORD}@db.internal:5432/app`;
 
-/** Every file a run leaves for users: the JSON report and the SARIF. */
-async function filesOf(run: ActionRun): Promise<Record<string, string>> {
-  const files: Record<string, string> = {};
-  for (const name of ['report', 'sarif']) {
-    const file = run.outputs[name];
-    if (file && existsSync(file)) files[name] = await readFile(file, 'utf8');
+/** What a workflow command's data or property escapes, decoded as the runner decodes it. */
+const unescapeCommand = (text: string): string =>
+  text
+    .replace(/%0D/gi, '\r')
+    .replace(/%0A/gi, '\n')
+    .replace(/%3A/gi, ':')
+    .replace(/%2C/gi, ',')
+    .replace(/%25/g, '%');
+
+/** Every file a run leaves under its runner temp dir for users (reports, SARIF, SBOMs), by path. */
+async function filesUnder(dir: string): Promise<Record<string, string>> {
+  const out: Record<string, string> = {};
+  if (!existsSync(dir)) return out;
+  for (const entry of await readdir(dir, { recursive: true, withFileTypes: true })) {
+    const file = path.join(entry.parentPath, entry.name);
+    // The runner's own files are read as channels of their own; a login's Docker config holds the
+    // credentials by design (base64, and the post step removes it).
+    if (!entry.isFile() || /shipshape-docker-config-/.test(file)) continue;
+    if ((await stat(file)).size > 64 * 1024 * 1024) continue;
+    out[path.relative(dir, file)] = await readFile(file, 'latin1');
   }
-  return files;
+  return out;
 }
 
 /**
- * Asserts what every e2e scenario must hold: none of `secrets` in what the runner shows of
- * stdout, in stderr, the job summary, the outputs, the report, the SARIF or anything sent to
- * GitHub; the runner acts on no workflow command that came from the image or the build (their
- * text carries `forged`); and the run left no container behind.
+ * Everything a registry stored: every blob (layers uncompressed) and manifest, as one text per
+ * file. What a run pushed is the body of every write it sent.
+ */
+export async function registryContents(root: string): Promise<Record<string, string>> {
+  const out: Record<string, string> = {};
+  if (!existsSync(root)) return out;
+  for (const entry of await readdir(root, { recursive: true, withFileTypes: true })) {
+    if (!entry.isFile()) continue;
+    const file = path.join(entry.parentPath, entry.name);
+    let bytes = await readFile(file);
+    if (bytes[0] === 0x1f && bytes[1] === 0x8b) bytes = gunzipSync(bytes);
+    out[path.relative(root, file)] = bytes.toString('latin1');
+  }
+  return out;
+}
+
+/** Every channel one run writes to, by name: its whole text. */
+export interface Channels {
+  [where: string]: string;
+}
+
+export interface Sinks {
+  /** Bodies of every request the run sent to the GitHub API. */
+  github?: unknown[];
+  /** The storage directories of every registry the run could write to. */
+  registries?: string[];
+}
+
+/** The channels of a finished run: stdout (every line, commands decoded), stderr, summary, outputs, files, GitHub, registries. */
+export async function channelsOf(run: ActionRun, sinks: Sinks = {}): Promise<Channels> {
+  const log = readRunnerLog(run.stdout);
+  // A mask registration is the one place a secret belongs: the runner hides it and every later use.
+  const commands = log.commands.filter(c => c.name !== 'add-mask').map(c => c.line);
+  const channels: Channels = {
+    stdout: [...log.shown, ...commands].join('\n'),
+    'workflow commands (decoded)': commands.map(unescapeCommand).join('\n'),
+    stderr: run.stderr,
+    'job summary': run.summary,
+    outputs: JSON.stringify(run.outputs),
+    'GitHub API': JSON.stringify(sinks.github ?? [])
+  };
+  // The temp dir also holds the runner's command files (outputs, summary, state): read above.
+  const files = await filesUnder(run.dir);
+  for (const [file, text] of Object.entries(files)) {
+    if (!['output', 'summary.md', 'state', 'event.json'].includes(file)) channels[`file ${file}`] = text;
+  }
+  for (const root of sinks.registries ?? []) {
+    for (const [file, text] of Object.entries(await registryContents(root)))
+      channels[`registry ${file}`] = text;
+  }
+  return channels;
+}
+
+/** Where a secret shows (pure): channel by channel. */
+export function leaksIn(channels: Channels, secrets: string[]): string[] {
+  return Object.entries(channels).flatMap(([where, text]) =>
+    secrets.filter(s => s && text.includes(s)).map(s => `${s.slice(0, 4)}… in ${where}`)
+  );
+}
+
+/**
+ * Forged commands the runner would act on (pure), read as the runner reads stdout (a lone \r
+ * ends a line too): commands whose data is a plant's. Shipshape's own annotations may carry
+ * planted text inside their data, escaped; that is not a command of the plant's.
+ */
+export function liveForgedCommands(stdout: string): string[] {
+  return readRunnerLog(stdout)
+    .commands.filter(c => c.data.trimStart().startsWith(FORGED))
+    .map(c => c.line);
+}
+
+/**
+ * Asserts what every e2e scenario must hold: none of `secrets` in any channel the run wrote,
+ * no planted workflow command acted on by the runner, and no container left behind.
  */
 export async function expectNothingLeaked(
   run: ActionRun,
   secrets: string[],
-  sentToGitHub: unknown[] = []
+  sinks: Sinks = {}
 ): Promise<void> {
-  const log = readRunnerLog(run.stdout);
-  const places: Record<string, string> = {
-    'step log': log.shown.join('\n'),
-    stderr: run.stderr,
-    'job summary': run.summary,
-    outputs: JSON.stringify(run.outputs),
-    'GitHub API': JSON.stringify(sentToGitHub),
-    ...(await filesOf(run))
-  };
-  const leaks = Object.entries(places).flatMap(([where, text]) =>
-    secrets.filter(s => text.includes(s)).map(s => `${s.slice(0, 4)}… in the ${where}`)
-  );
-  expect(leaks).toEqual([]);
-  expect(log.commands.filter(c => c.line.includes('forged'))).toEqual([]);
+  expect(leaksIn(await channelsOf(run, sinks), secrets)).toEqual([]);
+  expect(liveForgedCommands(run.stdout)).toEqual([]);
   // Runs refused before they start (bad inputs) have no label and started nothing.
   const label = run.state['run-label'];
   if (label) expect(await containersWithLabel(`${RUN_LABEL}=${label}`)).toEqual([]);

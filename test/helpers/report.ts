@@ -22,7 +22,7 @@ export const FIXTURE_DOCKERFILE = [
 
 /** A finished run on a pull request, its scan read from a recorded Trivy report. */
 export function fixtureReport(
-  fixture = 'alpine-39.json.golden',
+  fixture = 'alpine-3.9.json',
   image = 'ghcr.io/codertocat/hello-world'
 ): RunReport {
   const plan = makePlan(

@@ -1,5 +1,6 @@
 /**
- * What the Actions runner makes of a step's stdout, line by line, as its command manager does:
+ * What the Actions runner makes of a step's stdout, line by line, as its command manager does
+ * (it reads lines with .NET's StreamReader.ReadLine, so `\r`, `\n` and `\r\n` each end one):
  * `::name props::data` and `##[name props]data` lines are workflow commands unless a
  * `::stop-commands::TOKEN` span is open; such a span ends only at the line `::TOKEN::`.
  */
@@ -23,7 +24,7 @@ export function readRunnerLog(stdout: string): RunnerLog {
   const commands: RunnerCommand[] = [];
   const shown: string[] = [];
   let resumeToken: string | undefined;
-  for (const line of stdout.split(/\r?\n/)) {
+  for (const line of stdout.split(/\r\n|\r|\n/)) {
     const trimmed = line.trim();
     if (resumeToken !== undefined) {
       if (trimmed === `::${resumeToken}::`) resumeToken = undefined;

@@ -14,9 +14,9 @@ import {
   docker,
   engineStore,
   ensureDocker,
-  freePort,
   removeImages,
   startRegistry,
+  waitFor,
   type Registry
 } from '../helpers/docker.js';
 import { eventOf, PLAN_DEFAULTS, scenario } from '../helpers/events.js';
@@ -103,6 +103,16 @@ async function blobsOf(client: RegistryClient, reference: string): Promise<Blob[
 
 const writes = (log: string): string[] =>
   log.split('\n').filter(l => /"(PUT|POST|PATCH|DELETE) \/v2\//.test(l));
+
+/** Restarts a killed registry once the push has failed and logged that it retries. */
+async function backAfterFirstRetry(registry: Registry, logged: () => string): Promise<void> {
+  await waitFor(
+    'the push to retry',
+    () => Promise.resolve(/retrying in \d+ ms/.test(logged()) || undefined),
+    120000
+  );
+  await registry.restart();
+}
 
 describe('push to a real registry', () => {
   test('6 tags: one digest, every tag resolves to it, each blob of the image uploaded once', async () => {
@@ -211,9 +221,11 @@ describe('push to a real registry', () => {
     try {
       const plan = await planFor(registry, 'acme/flaky', '1.0.0', imageB);
       await registry.kill();
-      setTimeout(() => void registry.restart(), 1500);
       const log = captureStdout();
-      const result = await push(plan, imageB).finally(log.stop);
+      const pending = push(plan, imageB).finally(log.stop);
+      // Back once the push has failed and said it will retry: the retries left have 6 s to find it.
+      await backAfterFirstRetry(registry, log.text);
+      const result = await pending;
       expect(result.tags).toHaveLength(6);
       expect(log.text()).toMatch(/failed \(.*\); retrying in \d+ ms/);
     } finally {
@@ -225,17 +237,20 @@ describe('push to a real registry', () => {
     const registry = await startRegistry();
     try {
       const plan = await planFor(registry, 'acme/midway', '1.0.0', imageA);
-      const pending = push(plan, imageA);
+      const log = captureStdout();
+      const pending = push(plan, imageA).finally(log.stop);
       // Kill it as soon as the big layer's upload has started.
-      for (
-        let i = 0;
-        i < 200 && !/"(PATCH|PUT) \/v2\/acme\/midway\/blobs\/uploads/.test(registry.log());
-        i++
-      ) {
-        await new Promise(r => setTimeout(r, 25));
-      }
+      await waitFor(
+        'the upload of a layer',
+        () =>
+          Promise.resolve(
+            /"(PATCH|PUT) \/v2\/acme\/midway\/blobs\/uploads/.test(registry.log()) || undefined
+          ),
+        60000,
+        10
+      );
       await registry.kill();
-      setTimeout(() => void registry.restart(), 1000);
+      await backAfterFirstRetry(registry, log.text);
       const result = await pending;
       const digest = result.digests[`${registry.host}/acme/midway`];
       const client = new RegistryClient({ registry: registry.host, repository: 'acme/midway' }, undefined);
@@ -256,7 +271,7 @@ describe('push to a real registry', () => {
 describe('authentication', () => {
   test('a first push to a new repository whose registry answers its tag list with 401 (Docker Hub) works', async () => {
     const authDir = await mkdtemp(path.join(work, 'auth-'));
-    const tokens = await tokenServer(authDir, await freePort(), { hubLike: true });
+    const tokens = await tokenServer(authDir, { hubLike: true });
     const registry = await startRegistry({ auth: tokens.auth });
     try {
       const plan = await planFor(registry, 'acme/brand-new', '1.0.0', imageB);
@@ -299,7 +314,7 @@ describe('authentication', () => {
 
   test('Bearer (token server): login and push; a wrong password is a clear error', async () => {
     const authDir = await mkdtemp(path.join(work, 'auth-'));
-    const tokens = await tokenServer(authDir, await freePort());
+    const tokens = await tokenServer(authDir);
     const registry = await startRegistry({ auth: tokens.auth });
     try {
       const plan = await planFor(registry, 'acme/bearer', '1.0.0', imageB);

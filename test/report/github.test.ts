@@ -53,7 +53,7 @@ describe('sticky PR comment', () => {
 
   test('a later run updates the same comment in place', async () => {
     await publish(fixtureReport(), prEvent(), options());
-    const report = fixtureReport('debian-buster.json.golden');
+    const report = fixtureReport('debian-10.json');
     await publish(report, prEvent(), options());
     expect(gh.comments).toHaveLength(1);
     expect(gh.comments[0].body).toContain('CVE-2019-18224');
@@ -71,15 +71,15 @@ describe('sticky PR comment', () => {
   });
 
   test('two images → two comments; two matrix jobs → two comments', async () => {
-    await publish(fixtureReport('alpine-39.json.golden', 'ghcr.io/acme/api'), prEvent(), options());
-    await publish(fixtureReport('alpine-39.json.golden', 'ghcr.io/acme/web'), prEvent(), options());
+    await publish(fixtureReport('alpine-3.9.json', 'ghcr.io/acme/api'), prEvent(), options());
+    await publish(fixtureReport('alpine-3.9.json', 'ghcr.io/acme/web'), prEvent(), options());
     await publish(
-      fixtureReport('alpine-39.json.golden', 'ghcr.io/acme/web'),
+      fixtureReport('alpine-3.9.json', 'ghcr.io/acme/web'),
       prEvent(),
       options({ target: 'other-matrix-job' })
     );
     await publish(
-      fixtureReport('alpine-39.json.golden', 'ghcr.io/acme/web'),
+      fixtureReport('alpine-3.9.json', 'ghcr.io/acme/web'),
       prEvent(),
       options({ target: 'other-matrix-job' })
     );
@@ -100,7 +100,7 @@ describe('sticky PR comment', () => {
   test("a user token's own comment is found by its login, and updated", async () => {
     const token = { githubToken: 'ghp_usertoken0123456789' };
     await publish(fixtureReport(), prEvent(), options(token));
-    await publish(fixtureReport('debian-buster.json.golden'), prEvent(), options(token));
+    await publish(fixtureReport('debian-10.json'), prEvent(), options(token));
     expect(gh.comments).toHaveLength(1);
     expect(gh.comments[0]).toMatchObject({ user: 'user-ghp_user' });
     expect(gh.comments[0].body).toContain('CVE-2019-18224');

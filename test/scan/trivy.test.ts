@@ -1,10 +1,10 @@
-import { afterEach, beforeEach, describe, expect, test } from '@jest/globals';
+import { afterEach, beforeAll, beforeEach, describe, expect, test } from '@jest/globals';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { convertToSarif, dbIsFresh, scanArgs, scanImage, updateDb } from '../../src/scan/trivy.js';
-import { FIXTURES, STANDIN_BIN } from '../helpers/docker.js';
+import { BUSYBOX, ensureDocker, FIXTURES, STANDIN_BIN } from '../helpers/docker.js';
 
 const TRIVY = path.join(STANDIN_BIN, 'trivy');
 const REPOS = ['mirror.gcr.io/aquasec/trivy-db:2', 'ghcr.io/aquasecurity/trivy-db:2'];
@@ -16,6 +16,7 @@ const calls = async (): Promise<string[][]> =>
     .filter(Boolean)
     .map(l => JSON.parse(l) as string[]);
 
+beforeAll(() => ensureDocker(), 300000);
 beforeEach(async () => {
   dir = await mkdtemp(path.join(os.tmpdir(), 'shipshape-trivy-'));
   log = path.join(dir, 'argv.log');
@@ -37,7 +38,7 @@ afterEach(async () => {
 const JAVA_REPOS = ['mirror.gcr.io/aquasec/trivy-java-db:1', 'ghcr.io/aquasecurity/trivy-java-db:1'];
 const HOUR = 3_600_000;
 const scanOptions = () => ({
-  source: { image: 'shipshape.local/app:1.0.0' },
+  source: { image: BUSYBOX },
   output: path.join(dir, 'trivy.json'),
   cacheDir: path.join(dir, 'cache'),
   javaDbRepositories: JAVA_REPOS,
@@ -47,13 +48,14 @@ const scanOptions = () => ({
   timeoutMs: 2000
 });
 
-/** A DB in the cache, built `hoursAgo` and downloaded then: `db` or `java-db`. */
+/** A DB in the cache as Trivy keeps one, built `hoursAgo` and downloaded then: `db` or `java-db`. */
 async function cachedDbBuilt(name: 'db' | 'java-db', hoursAgo: number): Promise<string> {
   const built = new Date(Date.now() - hoursAgo * HOUR).toISOString();
   await mkdir(path.join(dir, 'cache', name), { recursive: true });
+  await writeFile(path.join(dir, 'cache', name, name === 'db' ? 'trivy.db' : 'trivy-java.db'), '');
   await writeFile(
     path.join(dir, 'cache', name, 'metadata.json'),
-    JSON.stringify({ UpdatedAt: built, DownloadedAt: built })
+    JSON.stringify({ UpdatedAt: built, DownloadedAt: built, NextUpdate: built })
   );
   return built;
 }
@@ -112,7 +114,8 @@ describe('every DB repository fails, a DB is cached', () => {
 });
 
 describe('the Java DB', () => {
-  const JAR = path.join(FIXTURES, 'spring4shell-jre11.json.golden');
+  const JAR = path.join(FIXTURES, 'java-app.json');
+  beforeEach(() => cachedDbBuilt('db', 1));
 
   test('an image without Java archives never touches it', async () => {
     await scanImage(TRIVY, scanOptions());
@@ -140,10 +143,14 @@ describe('the Java DB', () => {
 });
 
 describe('the one scan', () => {
+  beforeEach(() => cachedDbBuilt('db', 1));
+
   test('argv: local daemon only, JSON to a file, all severities, exit code 0, no DB update', async () => {
-    await scanImage(TRIVY, { ...scanOptions(), ignoreUnfixed: true, ignoreFile: '/w/.trivyignore' });
+    const ignoreFile = path.join(dir, '.trivyignore');
+    await writeFile(ignoreFile, 'CVE-2019-1549\n');
+    await scanImage(TRIVY, { ...scanOptions(), ignoreUnfixed: true, ignoreFile });
     const [argv] = await calls();
-    expect(argv).toEqual(scanArgs({ ...scanOptions(), ignoreUnfixed: true, ignoreFile: '/w/.trivyignore' }));
+    expect(argv).toEqual(scanArgs({ ...scanOptions(), ignoreUnfixed: true, ignoreFile }));
     expect(argv.slice(0, 3)).toEqual(['image', '--image-src', 'docker']);
     expect(argv).toEqual(
       expect.arrayContaining([
@@ -157,16 +164,23 @@ describe('the one scan', () => {
         '2s'
       ])
     );
-    expect(argv[argv.indexOf('--ignorefile') + 1]).toBe('/w/.trivyignore');
+    expect(argv[argv.indexOf('--ignorefile') + 1]).toBe(ignoreFile);
     expect(argv).not.toContain('--severity');
-    expect(argv[argv.length - 1]).toBe('shipshape.local/app:1.0.0');
+    expect(argv[argv.length - 1]).toBe(BUSYBOX);
     expect(scanArgs(scanOptions())).not.toContain('--ignore-unfixed');
   });
 
-  test('the report is what Trivy wrote', async () => {
-    process.env.TRIVY_STANDIN_FIXTURE = path.join(FIXTURES, 'debian-buster.json.golden');
+  test('the report is what Trivy wrote to --output', async () => {
+    process.env.TRIVY_STANDIN_FIXTURE = path.join(FIXTURES, 'debian-10.json');
     const { json: text } = await scanImage(TRIVY, scanOptions());
-    expect(text).toBe(await readFile(path.join(FIXTURES, 'debian-buster.json.golden'), 'utf8'));
+    expect(text).toBe(await readFile(scanOptions().output, 'utf8'));
+    expect(JSON.parse(text)).toMatchObject({ ArtifactName: BUSYBOX, Metadata: { OS: { Name: '10.1' } } });
+  });
+
+  test('a DB written to another cache directory than the scan reads is no DB: the scan fails', async () => {
+    await expect(
+      scanImage(TRIVY, { ...scanOptions(), cacheDir: path.join(dir, 'elsewhere') })
+    ).rejects.toThrow(/--skip-db-update cannot be specified on the first run/);
   });
 
   test('Trivy crash: a tool error with its message, never findings', async () => {
@@ -189,9 +203,9 @@ describe('the one scan', () => {
   });
 
   test('SARIF comes from the JSON report via trivy convert', async () => {
-    await writeFile(path.join(dir, 'trivy.json'), '{}');
+    await scanImage(TRIVY, scanOptions());
     await convertToSarif(TRIVY, path.join(dir, 'trivy.json'), path.join(dir, 'out.sarif'));
-    const [argv] = await calls();
+    const argv = (await calls()).find(a => a[0] === 'convert');
     expect(argv).toEqual([
       'convert',
       '--format',
@@ -200,8 +214,11 @@ describe('the one scan', () => {
       path.join(dir, 'out.sarif'),
       path.join(dir, 'trivy.json')
     ]);
-    expect(JSON.parse(await readFile(path.join(dir, 'out.sarif'), 'utf8'))).toMatchObject({
-      version: '2.1.0'
-    });
+    const sarif = JSON.parse(await readFile(path.join(dir, 'out.sarif'), 'utf8')) as {
+      version: string;
+      runs: { results: unknown[] }[];
+    };
+    expect(sarif.version).toBe('2.1.0');
+    expect(sarif.runs[0].results).toHaveLength(4);
   });
 });

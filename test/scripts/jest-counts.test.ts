@@ -4,7 +4,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { countRun, type JestJson } from '../../scripts/jest-counts.js';
+import { countRun, skippedTests, type JestJson } from '../../scripts/jest-counts.js';
 import { ROOT } from '../helpers/docker.js';
 
 /** A real jest run of the fixture suites, as `npm test` runs jest: its --json output. */
@@ -40,4 +40,10 @@ test('a failing afterAll hook counts as a failure, in a suite whose tests all pa
 
 test('a failing afterAll hook counts as a failure beside a failed test of the same suite', async () => {
   expect(countRun(await jestOn('hooks.fixture.mjs'))).toEqual({ passed: 1, failed: 2, skipped: 0 });
+});
+
+test('a skipped test is counted and named with its reason', async () => {
+  const run = await jestOn('skipped.fixture.mjs');
+  expect(countRun(run)).toEqual({ passed: 0, failed: 0, skipped: 1 });
+  expect(skippedTests(run)).toEqual(['needs a folder beside the repository (skipped: it is not there)']);
 });
