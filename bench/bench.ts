@@ -245,7 +245,7 @@ async function healthRow() {
       'bench.local/flask',
       `bench-${i}`
     );
-    if (!r.passed) throw new Error(r.message);
+    if (r.verdict.status !== 'passed') throw new Error(r.verdict.detail);
     healthy.push(r.timeToHealthyMs ?? NaN);
     latency.push(r.decisionLatencyMs ?? NaN);
   }

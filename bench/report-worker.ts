@@ -2,14 +2,13 @@
 import { readFile } from 'node:fs/promises';
 import { COMMENT_LIMIT, renderWithin, SUMMARY_LIMIT } from '../src/report/render.js';
 import type { RunReport } from '../src/results.js';
-import { filterReport, parseTrivyReport, scanGate } from '../src/scan/findings.js';
-import { atOrAbove, SEVERITIES } from '../src/severity.js';
+import { atOrAbove, countBySeverity } from '../src/common/severity.js';
+import { scanVerdict } from '../src/scan/findings.js';
+import { parseTrivyReport } from '../src/scan/trivy/parse.js';
 
 const text = await readFile(process.argv[2], 'utf8');
 const started = performance.now();
-const parsed = parseTrivyReport(text);
-const shown = filterReport(parsed, { severity: [...SEVERITIES], ignoreUnfixed: false });
-const gate = scanGate(shown, 'CRITICAL');
+const { findings, facts } = parseTrivyReport(text);
 const report: RunReport = {
   plan: {
     version: '1.0.0',
@@ -28,11 +27,12 @@ const report: RunReport = {
   runUrl: 'https://github.com/acme/app/actions/runs/1',
   scan: {
     report: {
-      ...shown,
-      findings: shown.findings.map(f => ({ ...f, blocking: atOrAbove(f.severity, 'CRITICAL') }))
+      ...facts,
+      findings: findings.map(f => ({ ...f, blocking: atOrAbove(f.severity, 'CRITICAL') })),
+      counts: countBySeverity(findings),
+      fixable: findings.filter(f => f.fixed).length
     },
-    failed: gate.failed,
-    detail: gate.detail,
+    verdict: scanVerdict(findings, 'CRITICAL'),
     jsonPath: '',
     sarifPath: '',
     durationMs: 0

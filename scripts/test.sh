@@ -52,16 +52,20 @@ run_on() {
 }
 
 # Suites named *.serial.test.ts change what every build on the daemon shares (its build cache):
-# they run after the others on the same engine, one at a time.
+# they run after the others on the same engine, one at a time. *.containerd.test.ts and
+# *.docker20.test.ts need that engine; the containerd engine runs again every suite that talks
+# to the daemon.
 SERIAL='\.serial\.test\.ts$'
+ONLY='\.(containerd|docker20)\.test\.ts$'
+DAEMON=(test/builder/build.test.ts test/builder/layout.containerd.test.ts test/push test/registry/credentials.test.ts test/e2e test/smoke test/scan/layers.test.ts)
 if [ $# -gt 0 ]; then
   run_on classic classic "$@"
 else
-  run_on classic classic --testPathIgnorePatterns '/test/(fallback|containerd)/' "$SERIAL"
+  run_on classic classic --testPathIgnorePatterns "$SERIAL" "$ONLY"
   run_on classic classic-serial --runInBand --testPathPattern "$SERIAL"
-  run_on containerd containerd --testPathIgnorePatterns "$SERIAL" -- test/containerd test/integration test/push test/e2e test/smoke test/scan/layers.test.ts
+  run_on containerd containerd --testPathIgnorePatterns "$SERIAL" '\.docker20\.test\.ts$' -- "${DAEMON[@]}"
   run_on containerd containerd-serial --runInBand --testPathPattern "$SERIAL"
-  run_on docker20 docker20 test/fallback
+  run_on docker20 docker20 --testPathPattern '\.docker20\.test\.ts$'
 fi
 node .build/scripts/test-summary.js "$results" || echo "0 passed, 1 failed"
 rm -rf "$results"

@@ -1,48 +1,53 @@
-import type { Gates, LintResult, RunReport, ScanResult, SmokeResult } from './results.js';
+import { blocks, verdict, type Verdict } from './common/verdict.js';
+import type { PushPolicy } from './plan/contract.js';
+import type { PushResult } from './push/contract.js';
 
-/** Every gate's verdict, as each stage decided it, and whether the image may be pushed (pure). */
-export function decideGates(
-  lint: LintResult | undefined,
-  scan: ScanResult | undefined,
-  smoke: SmokeResult | undefined
-): Gates {
-  const gates: Gates['gates'] = [
-    lint
-      ? { name: 'lint', status: lint.failed ? 'failed' : 'passed', detail: lint.detail }
-      : { name: 'lint', status: 'skipped', detail: 'lint: false' },
-    scan
-      ? {
-          name: 'scan',
-          status: scan.failed ? 'failed' : scan.error ? 'skipped' : 'passed',
-          detail: scan.detail
-        }
-      : { name: 'scan', status: 'skipped', detail: 'scan: false' },
-    smoke && smoke.health !== 'skipped'
-      ? { name: 'smoke test', status: smoke.passed ? 'passed' : 'failed', detail: smoke.message }
-      : { name: 'smoke test', status: 'skipped', detail: 'smoke-test: false' },
-    ...(scan?.sizeGate
-      ? [
-          {
-            name: 'size',
-            status: scan.sizeGate.failed ? 'failed' : scan.sizeGate.skipped ? 'skipped' : 'passed',
-            detail: scan.sizeGate.detail
-          } as const
-        ]
-      : [])
+/** gate: every gate's verdict, as its stage decided it, and whether the image may be pushed. */
+export interface Gates {
+  passed: boolean;
+  gates: Verdict[];
+}
+
+/** The gate-bearing stages' verdicts in the order the report shows them; a stage turned off is a skipped gate. */
+export function stageVerdicts(results: {
+  lint?: { verdict: Verdict };
+  scan?: { verdict: Verdict };
+  smoke: { verdict: Verdict };
+  insight?: { verdicts: Verdict[] };
+}): Verdict[] {
+  return [
+    results.lint?.verdict ?? verdict('lint', 'skipped', 'lint: false'),
+    results.scan?.verdict ?? verdict('scan', 'skipped', 'scan: false'),
+    results.smoke.verdict,
+    ...(results.insight?.verdicts ?? [])
   ];
-  return { passed: gates.every(g => g.status !== 'failed'), gates };
+}
+
+/** Collects the stages' verdicts (pure): no stage's rule is decided again here. */
+export function decideGates(verdicts: Verdict[]): Gates {
+  return { passed: !verdicts.some(blocks), gates: verdicts };
+}
+
+/** Whether the gated image goes out (pure): only when every gate passed and the policy pushes. */
+export function pushDecision(
+  gates: Gates,
+  policy: PushPolicy
+): { push: true } | { push: false; why: string } {
+  if (!gates.passed) return { push: false, why: 'a gate failed' };
+  if (!policy.push) return { push: false, why: policy.reason };
+  return { push: true };
 }
 
 /** Why the run failed, if it did: an error that stopped it, a failed gate, or a push that went out part-way. */
-export function failureOf(report: Pick<RunReport, 'error' | 'gates' | 'push'>): string | undefined {
+export function failureOf(report: { error?: string; gates?: Gates; push?: PushResult }): string | undefined {
   const notPushed = report.push?.failed.map(f => f.tag) ?? [];
   if (notPushed.length > 0) {
     const pushed = report.push?.tags.join(', ') || 'nothing';
     return `push failed part-way: not pushed: ${notPushed.join(', ')}; pushed: ${pushed}${report.error ? `; ${report.error}` : ''}`;
   }
   if (report.error) return report.error;
-  const failed = report.gates?.gates.filter(g => g.status === 'failed') ?? [];
+  const failed = report.gates?.gates.filter(blocks) ?? [];
   if (failed.length > 0)
-    return `gate failed, nothing pushed: ${failed.map(g => `${g.name}: ${g.detail}`).join('; ')}`;
+    return `gate failed, nothing pushed: ${failed.map(g => `${g.gate}: ${g.detail}`).join('; ')}`;
   return undefined;
 }

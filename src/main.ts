@@ -1,96 +1,99 @@
 import * as core from '@actions/core';
 import path from 'node:path';
-import { messageOf } from './errors.js';
-import { readEvent, runUrl, type GitHubEvent } from './event.js';
-import { decideGates, failureOf } from './gate.js';
-import { getInputs, secretsOf, type Inputs } from './inputs.js';
-import { setPlanOutputs, setReportOutputs, setResultOutputs } from './outputs.js';
+import { readEvent, runUrl, type GitHubEvent } from './action/event.js';
+import { getInputs, type Inputs } from './action/inputs.js';
+import { secretsOf } from './action/secrets.js';
+import { setPlanOutputs, setReportOutputs, setResultOutputs } from './action/outputs.js';
+import { startRun, type RunContext } from './action/state.js';
+import { messageOf } from './common/errors.js';
+import { addSecret, redact } from './common/untrusted.js';
+import type { BuildResult } from './builder/contract.js';
+import { decideGates, failureOf, pushDecision, stageVerdicts } from './gate.js';
+import type { Plan, PushPolicy } from './plan/contract.js';
 import { planStage, pushPolicy } from './plan/index.js';
-import type { BuildResult, RunReport } from './results.js';
-import { startRun, type RunContext } from './state.js';
-import { addSecret, redact } from './untrusted.js';
+import { assembleReport, type RunReport, type StageResults } from './results.js';
 
-// Each stage is loaded when the run reaches it: a run that does not push or report should
-// not pay to parse the registry, tool-cache and GitHub client code.
+// Stages load when the run reaches them: a run that never pushes or reports never parses that code.
 
-/** Scan and smoke test, side by side on the one built image; both always finish. */
-async function scanAndSmoke(inputs: Inputs, report: RunReport, run: RunContext, build: BuildResult) {
-  const scan = async () => {
-    if (!inputs.scan) return undefined;
-    const { scanStage } = await import('./scan/index.js');
-    return scanStage(inputs, build, report.plan, run.outputDir, report.pushPolicy?.push === true);
-  };
-  const smoke = async () => (await import('./smoke/index.js')).smokeStage(inputs, build, run.label);
-  const [scanned, smoked] = await Promise.allSettled([scan(), smoke()]);
-  if (scanned.status === 'rejected') throw scanned.reason;
-  if (smoked.status === 'rejected') throw smoked.reason;
-  report.scan = scanned.value;
-  report.smoke = smoked.value;
-}
+type Run = { inputs: Inputs; plan: Plan; policy: PushPolicy; context: RunContext };
 
-/** login → build → scan ‖ smoke → gate → push → sign, recording everything in the report. */
-async function ship(inputs: Inputs, report: RunReport, run: RunContext): Promise<void> {
-  const { plan, pushPolicy: policy } = report;
-  if (plan.tags.length === 0) throw new Error(plan.warnings.join('; '));
-  if (inputs.username) {
-    const { login, loginRegistry } = await import('./push/login.js');
-    // Every docker call from here on (the build's cache import, the push) uses this login.
-    process.env.DOCKER_CONFIG = await login(loginRegistry(inputs, plan), inputs.username, inputs.password);
-  }
-  const { buildImage } = await import('./build/index.js');
-  const build = (report.build = await buildImage(inputs, plan, policy?.push === true, run.outputDir));
-  await scanAndSmoke(inputs, report, run, build);
-  report.gates = decideGates(report.lint, report.scan, report.smoke);
-  if (!report.gates.passed) return;
-  if (!policy?.push) return core.info(`Not pushing: ${policy?.reason ?? 'no policy'}`);
-  const push = (report.push = await (await import('./push/index.js')).pushStage(inputs, plan, build, policy));
-  // Signatures go only on a digest that passed the gates and went out whole.
-  if (push.pushed && push.failed.length === 0)
-    report.sign = await (await import('./sign/index.js')).signStage(inputs, push, report.scan?.sbom);
-}
-
-/** lint, then (but on a dry run) the rest; a failure is recorded, to be reported like any other. */
-async function stages(inputs: Inputs, report: RunReport, run: RunContext): Promise<void> {
-  if (inputs.lint) report.lint = await (await import('./lint/index.js')).lintStage(inputs);
-  if (!inputs.dryRun) await ship(inputs, report, run);
-}
-
-async function publish(inputs: Inputs, event: GitHubEvent, report: RunReport, run: RunContext) {
-  try {
-    const { publishReport } = await import('./report/index.js');
-    setReportOutputs(await publishReport(report, event, inputs, run.outputDir));
-  } catch (error) {
-    core.warning(`Reporting to GitHub failed: ${messageOf(error)}`);
-  }
-}
-
-/** The main step: inputs → plan → lint → build → scan ‖ smoke → gate → push → sign → report. */
+/** The main step: inputs → plan → lint → build → scan ‖ smoke → insight → gate → push → sign → report. */
 export async function run(): Promise<void> {
   try {
     const inputs = getInputs();
     for (const secret of secretsOf(inputs)) addSecret(secret);
     const event = readEvent();
     // mode: report posts a fork's saved report; nothing else runs.
-    const saved = inputs.mode === 'report' && (await import('./report/saved.js'));
-    if (saved)
-      return setReportOutputs(await saved.postSavedReport(inputs, event, (await startRun()).outputDir));
+    if (inputs.mode === 'report') {
+      const { postSavedReport } = await import('./report/saved.js');
+      return setReportOutputs(await postSavedReport(inputs, event, (await startRun()).outputDir));
+    }
     const plan = await planStage(inputs, event, new Date());
     for (const warning of plan.warnings) core.warning(warning);
     setPlanOutputs(plan);
+    const policy = pushPolicy(inputs.push, event, inputs.dryRun);
     const context = await startRun();
-    const report: RunReport = {
-      plan,
-      dryRun: inputs.dryRun,
-      dockerfile: path.relative(inputs.workspace, inputs.file),
-      runUrl: runUrl(event),
-      pushPolicy: pushPolicy(inputs.push, event, inputs.dryRun)
-    };
-    await stages(inputs, report, context).catch((error: unknown) => (report.error = messageOf(error)));
+    const dockerfile = path.relative(inputs.workspace, inputs.file);
+    const facts = { plan, pushPolicy: policy, dryRun: inputs.dryRun, dockerfile, runUrl: runUrl(event) };
+    const report = assembleReport(await stages({ inputs, plan, policy, context }), facts);
     if (!inputs.dryRun) setResultOutputs(report);
     await publish(inputs, event, report, context);
     const failure = failureOf(report);
     if (failure) throw new Error(failure);
   } catch (error) {
     core.setFailed(redact(messageOf(error)));
+  }
+}
+
+/** The stages in order; a failure stops the run and is kept, with what came before it, as an outcome. */
+async function stages({ inputs, plan, policy, context }: Run): Promise<StageResults> {
+  let lint, build, scanned, smoke, gates, push, sign;
+  try {
+    lint = inputs.lint ? await (await import('./lint/index.js')).lintStage(inputs) : undefined;
+    if (inputs.dryRun) return { lint };
+    if (plan.tags.length === 0) throw new Error(plan.warnings.join('; '));
+    // Every docker call from here on (the build's cache import, the push) uses this login.
+    if (inputs.username)
+      process.env.DOCKER_CONFIG = await (await import('./push/login.js')).logIn(inputs, plan);
+    const { buildImage } = await import('./builder/index.js');
+    build = await buildImage(inputs, plan, policy.push, context.outputDir);
+    [scanned, smoke] = await Promise.all([
+      inputs.scan ? scanWithInsight({ inputs, plan, policy, context }, build) : undefined,
+      (await import('./smoke/index.js')).smokeStage(inputs, build, context.label)
+    ]);
+    gates = decideGates(stageVerdicts({ lint, scan: scanned?.scan, smoke, insight: scanned?.insight }));
+    const decision = pushDecision(gates, policy);
+    if (decision.push) {
+      push = await (await import('./push/index.js')).pushStage(inputs, plan, build, policy);
+      // Signatures go only on a digest that passed the gates and went out whole.
+      if (push.pushed && push.failed.length === 0)
+        sign = await (await import('./supply-chain/index.js')).signStage(inputs, push, scanned?.sbom);
+    } else if (gates.passed) core.info(`Not pushing: ${decision.why}`);
+    return { lint, build, ...scanned, smoke, gates, push, sign };
+  } catch (error) {
+    return { lint, build, ...scanned, smoke, gates, push, sign, error: messageOf(error) };
+  }
+}
+
+/** scan (with the baseline beside it) → insight → SBOM: what the image holds and what this change did. */
+async function scanWithInsight({ inputs, plan, policy, context }: Run, build: BuildResult) {
+  const { scanStage } = await import('./scan/index.js');
+  const { insightStage, lookUpBaseline } = await import('./insight/index.js');
+  const supplyChain = await import('./supply-chain/index.js');
+  const lookup = plan.baseline ? await lookUpBaseline(plan.baseline, build.platforms[0] ?? '') : undefined;
+  const listPackages = supplyChain.wantsSbom(inputs, policy.push);
+  const options = { listPackages, baseline: lookup?.scan };
+  const scan = await scanStage(inputs, build, plan.tags[0], context.outputDir, options);
+  const image = { name: plan.tags[0].slice(0, plan.tags[0].lastIndexOf(':')), id: build.imageId };
+  const sbom = listPackages ? await supplyChain.sbomStage(inputs, scan, image, context.outputDir) : undefined;
+  return { scan, insight: insightStage(inputs, scan, lookup), sbom };
+}
+
+async function publish(inputs: Inputs, event: GitHubEvent, report: RunReport, context: RunContext) {
+  try {
+    const { publishReport } = await import('./report/index.js');
+    setReportOutputs(await publishReport(report, event, inputs, context.outputDir));
+  } catch (error) {
+    core.warning(`Reporting to GitHub failed: ${messageOf(error)}`);
   }
 }

@@ -6,10 +6,12 @@ import {
   type Instruction,
   type ParsedDockerfile,
   type Stage
-} from '../dockerfile.js';
-import type { LintFinding } from '../results.js';
-import { RULES, type RuleId } from './rules.js';
-import { program, runScript, splitCommands, tokenize, type SimpleCommand } from './run-commands.js';
+} from '../common/dockerfile.js';
+import { RULES, type Report } from './rules.js';
+import { tokenize } from './run-commands.js';
+import { checkRun } from './run-checks.js';
+import type { LintFinding } from './contract.js';
+import { splitPair } from '../common/key-values.js';
 
 /** A finding before the gate has judged it. */
 export type LintIssue = Omit<LintFinding, 'blocking'>;
@@ -22,23 +24,6 @@ export interface LintOptions {
   /** The stage being built (`target`); default the last one. */
   target?: string;
 }
-
-type Report = (id: RuleId, line: number, message: string) => void;
-
-const DEPENDENCY_INSTALL: [string, RegExp][] = [
-  ['pip', /^(install|download)$/],
-  ['pip3', /^(install|download)$/],
-  ['npm', /^(ci|install|i)$/],
-  ['yarn', /^(install)?$/],
-  ['pnpm', /^(install|i)$/],
-  ['bundle', /^install$/],
-  ['composer', /^install$/],
-  ['poetry', /^install$/],
-  ['go', /^mod$/],
-  ['cargo', /^(fetch|build)$/],
-  ['mvn', /./],
-  ['gradle', /./]
-];
 
 // The secret word must end the name: DB_PASSWORD is a secret, DB_PASSWORD_FILE a path to one.
 const SECRET_NAME = /(^|_)(PASSWORD|PASSWD|TOKEN|SECRET|API_?KEY|PRIVATE_?KEY|ACCESS_?KEY|CREDENTIALS?)$/;
@@ -55,10 +40,7 @@ function assignments(instruction: Instruction): [string, string | undefined][] {
   if (instruction.keyword === 'ENV' && parts.length >= 2 && !parts[0].includes('=')) {
     return [[parts[0], parts.slice(1).join(' ')]];
   }
-  return parts.map(p => {
-    const eq = p.indexOf('=');
-    return eq < 0 ? [p, undefined] : [p.slice(0, eq), p.slice(eq + 1)];
-  });
+  return parts.map(p => splitPair(p) ?? [p, undefined]);
 }
 
 function isPinned(reference: string): boolean {
@@ -133,77 +115,6 @@ function checkProbedPorts(doc: ParsedDockerfile, report: Report): void {
       report('SS021', healthcheck.line, `HEALTHCHECK probes port ${probe[1]}, which is not EXPOSEd`);
     }
   }
-}
-
-function cacheMount(instruction: Instruction, path: string): boolean {
-  return (
-    (instruction.flags.mount ?? '').includes('type=cache') && (instruction.flags.mount ?? '').includes(path)
-  );
-}
-
-function checkRun(instruction: Instruction, stageEnv: Set<string>, report: Report): boolean {
-  const commands = splitCommands(runScript(instruction.args));
-  let installsDependencies = false;
-  let touchesApt = false;
-  let cleansApt = false;
-  commands.forEach((command: SimpleCommand, index) => {
-    const { name, args, sudo } = program(command.words);
-    if (sudo) report('SS019', instruction.line, 'RUN uses sudo');
-    if (name === 'cd')
-      report('SS017', instruction.line, `RUN changes directory with cd ${args[0] ?? ''}`.trim());
-    const next = commands[index + 1];
-    if (command.pipesToNext && ['curl', 'wget'].includes(name) && next) {
-      const target = program(next.words).name;
-      if (/^(sh|bash|zsh|ash|dash|ksh|python3?|perl|ruby)$/.test(target)) {
-        report('SS020', instruction.line, `RUN pipes ${name} straight into ${target}`);
-      }
-    }
-    if (name === 'apt-get' || name === 'apt') {
-      const sub = args.find(a => !a.startsWith('-'));
-      touchesApt ||= sub === 'install' || sub === 'update';
-      if (sub === 'install') {
-        const yes = args.some(a => a === '--yes' || a === '--assume-yes' || /^-[a-z]*y[a-z]*$/.test(a));
-        if (!yes) report('SS006', instruction.line, `${name} install without -y`);
-        if (!args.includes('--no-install-recommends')) {
-          report('SS007', instruction.line, `${name} install without --no-install-recommends`);
-        }
-      }
-      if (sub && ['upgrade', 'dist-upgrade', 'full-upgrade'].includes(sub)) {
-        report('SS009', instruction.line, `${name} ${sub} in the image`);
-      }
-    }
-    if (name === 'rm' && args.some(a => a.startsWith('/var/lib/apt/lists'))) cleansApt = true;
-    if (
-      name === 'apk' &&
-      args.includes('add') &&
-      !args.includes('--no-cache') &&
-      !cacheMount(instruction, '/var/cache/apk')
-    ) {
-      report('SS010', instruction.line, 'apk add without --no-cache');
-    }
-    const pip = /^pip[\d.]*$/.test(name)
-      ? args
-      : /^python[\d.]*$/.test(name) && args[0] === '-m' && args[1] === 'pip'
-        ? args.slice(2)
-        : undefined;
-    if (
-      pip &&
-      pip[0] === 'install' &&
-      !pip.includes('--no-cache-dir') &&
-      !stageEnv.has('PIP_NO_CACHE_DIR') &&
-      !cacheMount(instruction, '.cache/pip')
-    ) {
-      report('SS011', instruction.line, 'pip install without --no-cache-dir');
-    }
-    const pm = pip ? 'pip' : name;
-    const sub = pip ? pip[0] : (args.find(a => !a.startsWith('-')) ?? '');
-    if (DEPENDENCY_INSTALL.some(([tool, subcommand]) => tool === pm && subcommand.test(sub)))
-      installsDependencies = true;
-  });
-  if (touchesApt && !cleansApt && !cacheMount(instruction, '/var/lib/apt')) {
-    report('SS008', instruction.line, 'apt package lists are left in the layer');
-  }
-  return installsDependencies;
 }
 
 function checkStage(stage: Stage, report: Report): void {

@@ -1,7 +1,8 @@
 import { readFile } from 'node:fs/promises';
+import { verdict } from '../common/verdict.js';
 import path from 'node:path';
-import type { LintResult, LintSeverity } from '../results.js';
 import { lintDockerfile, type LintIssue } from './checks.js';
+import type { LintResult, LintSeverity } from './contract.js';
 
 const RANK: Record<LintSeverity, number> = { info: 1, warning: 2, error: 3 };
 
@@ -17,7 +18,7 @@ export function lintVerdict(issues: LintIssue[], failOn: LintSeverity | 'none'):
     : findings.length === 0
       ? 'no findings'
       : `${findings.length} finding(s), none at or above lint-fail-on=${failOn}`;
-  return { findings, failed, detail };
+  return { findings, verdict: verdict('lint', failed ? 'failed' : 'passed', detail) };
 }
 
 /** The inputs the lint stage reads (named as in Inputs). */

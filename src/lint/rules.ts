@@ -1,4 +1,4 @@
-import type { LintSeverity } from '../results.js';
+import type { LintSeverity } from './contract.js';
 
 export interface LintRule {
   id: string;
@@ -105,3 +105,6 @@ export const RULES = {
 } as const satisfies Record<string, Omit<LintRule, 'id'>>;
 
 export type RuleId = keyof typeof RULES;
+
+/** How a check reports what it found: the rule, the Dockerfile line and what is wrong there. */
+export type Report = (id: RuleId, line: number, message: string) => void;

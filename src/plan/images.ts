@@ -1,4 +1,4 @@
-import { splitCsv } from '../csv.js';
+import { csvPairs } from '../common/key-values.js';
 
 // Docker's reference grammar (distribution/reference): an optional registry host[:port],
 // then lowercase path components separated by `/`.
@@ -32,12 +32,7 @@ export function parseImages(lines: string[], repository: string): string[] {
   const names: string[] = [];
   for (const line of lines.map(l => l.trim()).filter(l => l && !l.startsWith('#'))) {
     if (/(^|,)\s*(name|enable)\s*=/.test(line)) {
-      const attrs = Object.fromEntries(
-        splitCsv(line).map(field => {
-          const eq = field.indexOf('=');
-          return eq < 0 ? ['name', field] : [field.slice(0, eq).trim(), field.slice(eq + 1).trim()];
-        })
-      );
+      const attrs = Object.fromEntries(csvPairs(line).map(({ key, value }) => [key ?? 'name', value]));
       if (!attrs.name) throw new Error(`input "images": "${line}" has no name=`);
       if ((attrs.enable ?? 'true') === 'true') names.push(attrs.name);
       else if (attrs.enable !== 'false')

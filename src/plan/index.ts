@@ -1,11 +1,10 @@
-import { levelOf } from '../annotation-levels.js';
-import type { GitHubEvent } from '../event.js';
-import type { Plan } from '../results.js';
-import { parseFlavor, type LatestMode } from './flavor.js';
+import { levelOf } from '../common/annotation-levels.js';
+import type { GitHubEvent } from '../action/event.js';
+import { parseFlavor, type LatestMode } from './tags/flavor.js';
 import { parseImages } from './images.js';
 import { mergeLabels, ociLabels } from './labels.js';
 import type { Facts } from './lookups.js';
-import { DEFAULT_TAG_RULES, parseRules, type TagRule } from './rules.js';
+import { DEFAULT_TAG_RULES, parseRules, type TagRule } from './tags/rules.js';
 import {
   branchOf,
   computeVersion,
@@ -14,8 +13,9 @@ import {
   tagsFor,
   type Libraries,
   type TagContext
-} from './tags.js';
-import { render } from './template.js';
+} from './tags/index.js';
+import { render } from './tags/template.js';
+import type { Plan } from './contract.js';
 
 export { pushPolicy } from './policy.js';
 

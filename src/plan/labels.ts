@@ -1,4 +1,4 @@
-import type { GitHubEvent } from '../event.js';
+import type { GitHubEvent } from '../action/event.js';
 
 /** The OCI annotation keys (image-spec annotations.md) Shipshape fills from the repository. */
 export function ociLabels(event: GitHubEvent, version: string, created: Date): Record<string, string> {

@@ -1,5 +1,5 @@
-import type { GitHubEvent } from '../event.js';
-import { apiUrl, octokit, statusOf } from '../github.js';
+import type { GitHubEvent } from '../action/event.js';
+import { apiUrl, octokit, statusOf } from '../common/github.js';
 
 /** What the GitHub API told the plan that the event payload did not. */
 export interface Facts {

@@ -1,5 +1,5 @@
-import { isForkPullRequest, type GitHubEvent } from '../event.js';
-import type { PushPolicy } from '../results.js';
+import { isForkPullRequest, type GitHubEvent } from '../action/event.js';
+import type { PushPolicy } from './contract.js';
 
 /** Whether this run pushes, from the `push` input and the event (pure). */
 export function pushPolicy(mode: 'auto' | 'true' | 'false', event: GitHubEvent, dryRun: boolean): PushPolicy {

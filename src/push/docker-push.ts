@@ -1,7 +1,7 @@
-import { docker } from '../docker.js';
-import { lastLines } from '../process.js';
-import { retry } from '../retry.js';
-import { logUntrusted } from '../untrusted.js';
+import { docker } from '../common/docker.js';
+import { lastLines } from '../common/process.js';
+import { retry } from '../common/retry.js';
+import { logUntrusted } from '../common/untrusted.js';
 
 const DENIED = /unauthorized|denied|authentication required|no basic auth credentials|forbidden|\b40[13]\b/i;
 /** Answers another attempt cannot change: a registry in read-only mode, a refused method. */

@@ -1,16 +1,19 @@
 import * as core from '@actions/core';
-import { isAttestation, topDescriptor, type Descriptor } from '../oci-layout.js';
+import { isAttestation, topDescriptor, type Descriptor } from '../common/oci-layout.js';
 import { RegistryClient } from '../registry/client.js';
 import { imageSizes } from '../registry/sizes.js';
 import { credentialsFromDockerConfig, type Credentials } from '../registry/credentials.js';
 import { pushLayout } from '../registry/layout.js';
 import { parseImageName, splitTag } from '../registry/reference.js';
-import type { BuildResult, CacheUpload, ImageSizes, Plan, PushPolicy, PushResult } from '../results.js';
-import { messageOf } from '../errors.js';
-import { redact } from '../untrusted.js';
+import { messageOf } from '../common/errors.js';
+import { redact } from '../common/untrusted.js';
 import { dockerPush } from './docker-push.js';
 import { loginRegistry, type LoginSettings } from './login.js';
 import { decideRelease, type ReleaseDecision } from './release.js';
+import type { BuildResult, CacheUpload } from '../builder/contract.js';
+import type { Plan, PushPolicy } from '../plan/contract.js';
+import type { PushResult } from './contract.js';
+import type { ImageSizes } from '../registry/sizes.js';
 
 /** The built image as the push needs it. */
 export type BuiltImage = Pick<BuildResult, 'imageId' | 'digest' | 'layout' | 'manifests'> & {

@@ -2,12 +2,12 @@ import * as core from '@actions/core';
 import { mkdtemp, readdir, readFile, symlink, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { docker } from '../docker.js';
-import { lastLines } from '../process.js';
+import { docker } from '../common/docker.js';
+import { lastLines } from '../common/process.js';
 import { configKeys, type DockerConfig } from '../registry/credentials.js';
 import { parseImageName } from '../registry/reference.js';
-import type { Plan } from '../results.js';
-import { saveDockerConfig } from '../state.js';
+import { saveDockerConfig } from '../action/state.js';
+import type { Plan } from '../plan/contract.js';
 
 /** The inputs login reads (named as in Inputs). */
 export interface LoginSettings {
@@ -19,6 +19,10 @@ export interface LoginSettings {
 /** The registry `username`/`password` are for: `registry`, or the first image's. */
 export const loginRegistry = (settings: LoginSettings, plan: Pick<Plan, 'images'>): string =>
   settings.registry || parseImageName(plan.images[0]).registry;
+
+/** Logs in for the run to the registry `username` is for; returns the Docker config dir to use. */
+export const logIn = (settings: LoginSettings, plan: Pick<Plan, 'images'>): Promise<string> =>
+  login(loginRegistry(settings, plan), settings.username, settings.password);
 
 /**
  * The original Docker config, with an empty credential helper for `registry`: the docker CLI

@@ -1,5 +1,6 @@
 import * as semver from 'semver';
-import type { SemverTag, TagKind, WithheldTag } from '../results.js';
+import type { SemverTag, TagKind } from '../plan/contract.js';
+import type { WithheldTag } from './contract.js';
 
 export interface ReleaseDecision {
   /** Tags to push. */

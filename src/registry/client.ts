@@ -1,7 +1,7 @@
 import * as core from '@actions/core';
 import { createReadStream } from 'node:fs';
 import { Readable } from 'node:stream';
-import { retry } from '../retry.js';
+import { retry } from '../common/retry.js';
 import { RegistryAuth, RegistryError } from './auth.js';
 import type { Credentials } from './credentials.js';
 import { registryBaseUrl, type Reference } from './reference.js';

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { runProcess } from '../process.js';
+import { runProcess } from '../common/process.js';
 
 export interface Credentials {
   username: string;

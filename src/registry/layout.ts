@@ -1,4 +1,4 @@
-import { blobPath, children, isIndex, readBlob, type Descriptor } from '../oci-layout.js';
+import { blobPath, children, isIndex, readBlob, type Descriptor } from '../common/oci-layout.js';
 import type { RegistryClient } from './client.js';
 
 /**

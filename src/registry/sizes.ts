@@ -1,6 +1,14 @@
-import { formatPlatform, isAttestation, type Descriptor } from '../oci-layout.js';
-import type { ImageSizes } from '../results.js';
+import { formatPlatform, isAttestation, type Descriptor } from '../common/oci-layout.js';
 import type { RegistryClient } from './client.js';
+
+/** One platform's image in a registry, as its manifest and config tell (sizes are compressed). */
+export interface ImageSizes {
+  platform: string;
+  digest: string;
+  /** Config and layers, as the manifest lists them. */
+  compressed: number;
+  layers: { diffId?: string; size: number }[];
+}
 
 interface ManifestJson {
   manifests?: Descriptor[];

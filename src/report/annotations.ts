@@ -1,7 +1,9 @@
-import type { Finding, LintSeverity, RunReport } from '../results.js';
-import { MOST_SEVERE_FIRST } from '../severity.js';
-import type { Annotation } from './check.js';
-import { rankFindings } from './render.js';
+import type { RunReport } from '../results.js';
+import { MOST_SEVERE_FIRST } from '../common/severity.js';
+import type { Annotation } from './github/check.js';
+import { rankFindings } from './vulnerabilities.js';
+import type { LintSeverity } from '../lint/contract.js';
+import type { Finding } from '../scan/contract.js';
 
 const LINT_LEVEL: Record<LintSeverity, Annotation['annotation_level']> = {
   error: 'failure',

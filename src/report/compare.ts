@@ -1,8 +1,11 @@
-import { samePlatform } from '../oci-layout.js';
-import type { BaselineResult, ImageSizes, LayerSource, RunReport, ScanResult } from '../results.js';
+import { samePlatform } from '../common/oci-layout.js';
+import type { RunReport } from '../results.js';
 import { findingsTable } from './findings-table.js';
-import { formatBytes, formatSizeChange } from '../bytes.js';
+import { formatBytes, formatSizeChange } from '../common/bytes.js';
 import { code, details, table, text } from './markdown.js';
+import type { BaselineResult } from '../insight/contract.js';
+import type { ImageSizes } from '../registry/sizes.js';
+import type { LayerSource, ScanResult } from '../scan/contract.js';
 
 type Layer = { diffId?: string; size: number };
 
@@ -74,7 +77,7 @@ function sizeRows(scan: ScanResult, baseline: BaselineResult, pushed: ImageSizes
  * unchanged ones folded, then size and base image. Empty when there is no baseline to look for.
  */
 export function compareSection(report: RunReport): string {
-  const baseline = report.scan?.baseline;
+  const baseline = report.insight?.baseline;
   if (!baseline || !report.scan) return '';
   const out = [`### What this change does (against ${code(baseline.reference)})`];
   if (baseline.unavailable) {

@@ -1,5 +1,5 @@
-import type { Finding } from '../results.js';
 import { code, link, table, text } from './markdown.js';
+import type { Finding } from '../scan/contract.js';
 
 /** The findings table of the summary and the comment; `titles` adds each vulnerability's title. */
 export function findingsTable(findings: Omit<Finding, 'blocking'>[], titles: boolean): string {

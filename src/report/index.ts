@@ -2,13 +2,14 @@ import * as core from '@actions/core';
 import { createHash } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { GitHubEvent } from '../event.js';
+import type { GitHubEvent } from '../action/event.js';
 import type { RunReport } from '../results.js';
-import { redactDeep } from '../untrusted.js';
+import { redactDeep } from '../common/untrusted.js';
+import { blocks } from '../common/verdict.js';
 import { dockerfileAnnotations, fitStepLimits } from './annotations.js';
-import { publishCheck, type Published } from './check.js';
-import { upsertComment } from './comment.js';
-import { octokit } from '../github.js';
+import { publishCheck, type Published } from './github/check.js';
+import { upsertComment } from './github/comment.js';
+import { octokit } from '../common/github.js';
 import { COMMENT_LIMIT, outcomeOf, renderWithin, SUMMARY_LIMIT, type Outcome } from './render.js';
 
 /** The inputs reporting reads (named as in Inputs). */
@@ -97,7 +98,7 @@ export async function publishReport(
   }
   if (event.sha) {
     const outcome = outcomeOf(report);
-    const failed = report.gates?.gates.filter(g => g.status === 'failed').map(g => g.name) ?? [];
+    const failed = report.gates?.gates.filter(blocks).map(g => g.gate) ?? [];
     result.check = await publishCheck(
       kit,
       { owner, repo },

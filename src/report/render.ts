@@ -1,21 +1,12 @@
-import type {
-  BaseImage,
-  Builder,
-  BuildResult,
-  Finding,
-  LintResult,
-  PushResult,
-  RunReport,
-  ScanResult,
-  Scanner,
-  SmokeResult
-} from '../results.js';
-import { MOST_SEVERE_FIRST, rank } from '../severity.js';
-import { formatBytes } from '../bytes.js';
-import { code, codeBlock, details, link, table, text } from './markdown.js';
-import { formatAge } from '../age.js';
+import { formatBytes } from '../common/bytes.js';
+import type { BuildResult, Builder } from '../builder/contract.js';
+import type { LintResult } from '../lint/contract.js';
+import type { PushResult } from '../push/contract.js';
+import type { RunReport } from '../results.js';
+import type { SmokeResult } from '../smoke/contract.js';
 import { compareSection } from './compare.js';
-import { findingsTable } from './findings-table.js';
+import { code, codeBlock, details, link, table, text } from './markdown.js';
+import { scanSection } from './vulnerabilities.js';
 
 export interface RenderLimits {
   findings: number;
@@ -26,20 +17,7 @@ export interface RenderLimits {
 export const SUMMARY_LIMIT = 1024 * 1024 - 1024;
 export const COMMENT_LIMIT = 65536 - 512;
 
-const ICON = { passed: '✅', failed: '❌', skipped: '⏭️' } as const;
-
-/** Most urgent first: severity, then fixable before unfixable, then id. */
-export function rankFindings<T extends Pick<Finding, 'severity' | 'fixed' | 'id' | 'pkg'>>(
-  findings: T[]
-): T[] {
-  return [...findings].sort(
-    (a, b) =>
-      rank(b.severity) - rank(a.severity) ||
-      Number(Boolean(b.fixed)) - Number(Boolean(a.fixed)) ||
-      a.id.localeCompare(b.id) ||
-      a.pkg.localeCompare(b.pkg)
-  );
-}
+const ICON = { passed: '✅', failed: '❌', skipped: '⏭️', error: '❌' } as const;
 
 export type Outcome = 'pushed' | 'partial' | 'built' | 'failed' | 'planned';
 
@@ -120,7 +98,7 @@ function gatesSection(report: RunReport): string {
   if (!gates) return error;
   const gateTable = table(
     ['Gate', 'Result', 'Detail'],
-    gates.map(g => [g.name, `${ICON[g.status]} ${g.status}`, text(g.detail)])
+    gates.map(g => [text(g.gate), `${ICON[g.status]} ${g.status}`, text(g.detail)])
   );
   // An error after the gates (a push that failed) is shown beside them.
   return ['### Gates', gateTable, error].filter(Boolean).join('\n\n');
@@ -147,80 +125,8 @@ function tagsSection(report: RunReport): string {
   return out.join('\n\n');
 }
 
-const ORIGIN: Record<Scanner['origin'], string> = {
-  'trivy-path': 'given by `trivy-path`, not verified by Shipshape',
-  'tool-cache': 'from the tool cache',
-  download: 'downloaded'
-};
-
-/** Which Trivy ran and with which DB: what a reader needs to trust the numbers. */
-function provenance(scan: ScanResult): string {
-  const lines: string[] = [];
-  if (scan.scanner) {
-    const checks = scan.scanner.verified.length > 0 ? `: ${scan.scanner.verified.join('; ')}` : '';
-    lines.push(
-      `Trivy ${code(scan.scanner.version)} at ${code(scan.scanner.path)}, ${ORIGIN[scan.scanner.origin]}${text(checks)}.`
-    );
-  }
-  for (const [name, db] of [
-    ['vulnerability DB', scan.db],
-    ['Java DB', scan.javaDb]
-  ] as const) {
-    if (!db?.updatedAt) continue;
-    const age = db.ageMs === undefined ? '' : `, ${formatAge(db.ageMs)} old`;
-    const stale = db.source === 'stale-cache' ? ' ⚠️ cached: the download failed' : '';
-    lines.push(`${name} built ${text(db.updatedAt)}${age}${stale}.`);
-  }
-  return lines.join('<br>');
-}
-
-/**
- * What the base image means for the findings: an end-of-life OS gets no more fixes; findings in
- * its layers with a fixed version released come with a newer build of the base (or a new pin).
- */
-function baseAdvice(scan: ScanResult, base: BaseImage | undefined): string | undefined {
-  const name = base ? code(base.reference) : 'the base image';
-  if (scan.report.eosl)
-    return `⚠️ The base OS (${text(scan.report.os)}) is end-of-life: it gets no more security fixes. Move ${name} to a supported release.`;
-  const inherited = scan.report.findings.filter(f => f.source?.base);
-  const fixable = inherited.filter(f => f.fixed).length;
-  if (fixable === 0) return undefined;
-  const how = base?.pinned
-    ? 'the Dockerfile pins it by digest, so they arrive only with a new pin'
-    : 'they arrive when the base is rebuilt on them: rebuild on its current build, or move to a newer tag';
-  return `ℹ️ ${fixable} of the ${inherited.length} findings from ${name} have a fixed version released; ${how}.`;
-}
-
-function scanSection(scan: ScanResult, limits: RenderLimits, runUrl: string, base?: BaseImage): string {
-  const { counts } = scan.report;
-  const version = scan.scanner ? `Trivy ${text(scan.scanner.version)}` : 'Trivy';
-  const out = [`### Vulnerabilities (${version}${scan.report.os ? `, ${text(scan.report.os)}` : ''})`];
-  if (scan.error) {
-    out.push(`⚠️ ${text(scan.detail)}`, details('What Trivy said', codeBlock(scan.error)));
-    return out.join('\n\n');
-  }
-  const origin = provenance(scan);
-  if (origin) out.push(origin);
-  out.push(table([...MOST_SEVERE_FIRST], [MOST_SEVERE_FIRST.map(s => String(counts[s]))]));
-  const advice = baseAdvice(scan, base);
-  if (advice) out.push(advice);
-  const ranked = rankFindings(scan.report.findings);
-  const shown = ranked.slice(0, limits.findings);
-  if (shown.length > 0) {
-    const list = findingsTable(shown, true);
-    // Against a baseline the new and fixed ones lead (above): the full list is folded.
-    out.push(scan.baseline?.newCount !== undefined ? details(`All findings (${ranked.length})`, list) : list);
-  }
-  if (ranked.length > shown.length) {
-    out.push(
-      `_…and ${ranked.length - shown.length} more; the full list is in the SARIF file and the run report of the ${link('workflow run', runUrl)}._`
-    );
-  }
-  return out.join('\n\n');
-}
-
 function smokeSection(smoke: SmokeResult, limits: RenderLimits): string {
-  const icon = smoke.health === 'skipped' ? ICON.skipped : smoke.passed ? ICON.passed : ICON.failed;
+  const icon = ICON[smoke.verdict.status];
   const out = ['### Smoke test', `${icon} **${smoke.health}**: ${text(smoke.message)}`];
   if (smoke.evidence) {
     const evidence =
@@ -261,7 +167,7 @@ function pullSection(report: RunReport): string {
 
 /** What the image holds (the SBOM, by package type) and how to check its signature. */
 function supplyChainSection(report: RunReport): string {
-  const sbom = report.scan?.sbom;
+  const sbom = report.sbom;
   const sign = report.sign;
   if (!sbom && !sign) return '';
   const out = ['### SBOM and signature'];
@@ -297,7 +203,7 @@ export function renderMarkdown(report: RunReport, limits: RenderLimits): string 
     gatesSection(report),
     compareSection(report),
     tagsSection(report),
-    report.scan ? scanSection(report.scan, limits, report.runUrl, report.build?.base) : '',
+    report.scan ? scanSection(report.scan, report.insight, limits, report.runUrl, report.build?.base) : '',
     report.smoke ? smokeSection(report.smoke, limits) : '',
     report.lint ? lintSection(report.lint, report.dockerfile, limits) : '',
     pullSection(report),

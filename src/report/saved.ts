@@ -1,7 +1,7 @@
 import * as core from '@actions/core';
 import { readFile } from 'node:fs/promises';
-import type { GitHubEvent } from '../event.js';
-import { octokit } from '../github.js';
+import type { GitHubEvent } from '../action/event.js';
+import { octokit } from '../common/github.js';
 import type { RunReport } from '../results.js';
 import { publishReport, type PublishResult, type ReportSettings } from './index.js';
 

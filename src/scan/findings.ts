@@ -1,124 +1,29 @@
-import type { Finding, HistoryEntry, ScanReport } from '../results.js';
-import { atOrAbove, countBySeverity, toSeverity, type Severity, type Threshold } from '../severity.js';
+import { atOrAbove, type Threshold } from '../common/severity.js';
+import { verdict, type Verdict } from '../common/verdict.js';
+import type { Finding, SbomPackage } from './contract.js';
+import type { ScanFinding } from './port.js';
 
-/** A finding as Trivy reported it, before it is located and judged. */
-export type TrivyFinding = Omit<Finding, 'blocking' | 'source' | 'platforms'>;
-export type ParsedReport = Omit<ScanReport, 'findings'> & { findings: TrivyFinding[] };
+/** What every scanner's findings go through: filters, merging across platforms, the scan gate. */
 
-interface TrivyVulnerability {
-  VulnerabilityID?: string;
-  PkgName?: string;
-  PkgPath?: string;
-  InstalledVersion?: string;
-  FixedVersion?: string;
-  Status?: string;
-  Severity?: string;
-  Title?: string;
-  PrimaryURL?: string;
-  Layer?: { DiffID?: string };
-}
+/** Without `ignore-unfixed`'s findings: those with no fixed version. */
+export const withoutUnfixed = <F extends Pick<Finding, 'fixed'>>(
+  findings: F[],
+  ignoreUnfixed: boolean
+): F[] => (ignoreUnfixed ? findings.filter(f => f.fixed) : findings);
 
-interface TrivyJson {
-  SchemaVersion?: number;
-  Metadata?: {
-    OS?: { Family?: string; Name?: string; EOSL?: boolean };
-    Size?: number;
-    Layers?: { Size?: number; DiffID?: string }[];
-    DiffIDs?: string[];
-    ImageConfig?: { history?: HistoryEntry[]; rootfs?: { diff_ids?: string[] } };
-  };
-  Results?: { Target?: string; Vulnerabilities?: TrivyVulnerability[] | null }[] | null;
-}
-
-/**
- * Parses Trivy's JSON report (SchemaVersion 2) into findings, one per (vulnerability,
- * package, installed version, path), merging the targets that report the same one.
- */
-export function parseTrivyReport(text: string): ParsedReport {
-  let json: TrivyJson;
-  try {
-    json = JSON.parse(text) as TrivyJson;
-  } catch (error) {
-    throw new Error(`Trivy wrote output that is not JSON (${(error as Error).message})`);
-  }
-  if (typeof json !== 'object' || json === null || json.SchemaVersion !== 2) {
-    throw new Error(
-      `Trivy report has SchemaVersion ${String(json?.SchemaVersion)}; Shipshape reads version 2`
-    );
-  }
-  const byKey = new Map<string, TrivyFinding>();
-  for (const result of json.Results ?? []) {
-    for (const v of result.Vulnerabilities ?? []) {
-      const key = [v.VulnerabilityID, v.PkgName, v.InstalledVersion, v.PkgPath ?? ''].join('\u0000');
-      const existing = byKey.get(key);
-      const target = result.Target ?? '';
-      if (existing) {
-        if (!existing.targets.includes(target)) existing.targets.push(target);
-        continue;
-      }
-      byKey.set(key, {
-        id: v.VulnerabilityID ?? '',
-        pkg: v.PkgName ?? '',
-        installed: v.InstalledVersion ?? '',
-        fixed: v.FixedVersion ?? '',
-        status: v.Status ?? (v.FixedVersion ? 'fixed' : 'affected'),
-        severity: toSeverity(v.Severity) ?? 'UNKNOWN',
-        title: v.Title ?? '',
-        url: v.PrimaryURL ?? '',
-        targets: [target],
-        layer: v.Layer?.DiffID ?? ''
-      });
-    }
-  }
-  const findings = [...byKey.values()];
-  const meta = json.Metadata ?? {};
-  return {
-    findings,
-    counts: countBySeverity(findings),
-    fixable: findings.filter(f => f.fixed).length,
-    diffIds: meta.DiffIDs ?? meta.ImageConfig?.rootfs?.diff_ids ?? [],
-    history: meta.ImageConfig?.history ?? [],
-    os: [meta.OS?.Family, meta.OS?.Name].filter(Boolean).join(' '),
-    eosl: meta.OS?.EOSL === true,
-    uncompressed: meta.Size,
-    layerSizes: meta.Layers?.filter(l => l.DiffID && typeof l.Size === 'number').map(l => ({
-      diffId: l.DiffID ?? '',
-      size: l.Size ?? 0
-    }))
-  };
-}
-
-export interface ScanFilter {
-  severity: Severity[];
-  ignoreUnfixed: boolean;
-}
-
-/** Keeps what the user asked to see (`severity`, `ignore-unfixed`), recounted. */
-export function filterReport<R extends ParsedReport>(report: R, filter: ScanFilter): R {
-  const findings = report.findings.filter(
-    f => filter.severity.includes(f.severity) && !(filter.ignoreUnfixed && !f.fixed)
-  );
-  return {
-    ...report,
-    findings,
-    counts: countBySeverity(findings),
-    fixable: findings.filter(f => f.fixed).length
-  };
-}
-
-/** Fails when any finding is at or above `fail-on`; `none` only reports. */
-export function scanGate(report: ParsedReport, failOn: Threshold): { failed: boolean; detail: string } {
-  const total = report.findings.length;
-  if (total === 0) return { failed: false, detail: 'no findings' };
-  if (failOn === 'none') return { failed: false, detail: `${total} finding(s); fail-on: none` };
-  const blocking = report.findings.filter(f => atOrAbove(f.severity, failOn)).length;
+/** The scan gate (pure): fails when any finding is at or above `fail-on`; `none` only reports. */
+export function scanVerdict(findings: Pick<Finding, 'severity'>[], failOn: Threshold): Verdict {
+  const total = findings.length;
+  if (total === 0) return verdict('scan', 'passed', 'no findings');
+  if (failOn === 'none') return verdict('scan', 'passed', `${total} finding(s); fail-on: none`);
+  const blocking = findings.filter(f => atOrAbove(f.severity, failOn)).length;
   return blocking > 0
-    ? { failed: true, detail: `${blocking} finding(s) at or above ${failOn}` }
-    : { failed: false, detail: `${total} finding(s), none at or above ${failOn}` };
+    ? verdict('scan', 'failed', `${blocking} finding(s) at or above ${failOn}`)
+    : verdict('scan', 'passed', `${total} finding(s), none at or above ${failOn}`);
 }
 
 /** One finding per vulnerability and package across platforms, each naming the platforms that have it. */
-export function mergePlatforms<F extends TrivyFinding>(
+export function mergePlatforms<F extends ScanFinding>(
   perPlatform: { platform: string; findings: F[] }[]
 ): (F & { platforms?: string[] })[] {
   if (perPlatform.length === 1) return perPlatform[0].findings;
@@ -132,4 +37,17 @@ export function mergePlatforms<F extends TrivyFinding>(
     }
   }
   return [...byKey.values()];
+}
+
+/** Every package of every platform and target, once, in a stable order. */
+export function mergePackages(lists: SbomPackage[][]): SbomPackage[] {
+  const byKey = new Map<string, SbomPackage>();
+  for (const p of lists.flat()) {
+    const key = [p.type, p.name, p.version, p.purl ?? ''].join('\u0000');
+    if (!byKey.has(key)) byKey.set(key, p);
+  }
+  return [...byKey.values()].sort(
+    (a, b) =>
+      a.type.localeCompare(b.type) || a.name.localeCompare(b.name) || a.version.localeCompare(b.version)
+  );
 }

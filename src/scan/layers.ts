@@ -1,6 +1,11 @@
-import { parseDockerfile, type Instruction, type ParsedDockerfile, type Stage } from '../dockerfile.js';
-import type { HistoryEntry, LayerSource } from '../results.js';
-import type { ParsedReport, TrivyFinding } from './findings.js';
+import {
+  parseDockerfile,
+  type Instruction,
+  type ParsedDockerfile,
+  type Stage
+} from '../common/dockerfile.js';
+import type { ImageFacts } from './port.js';
+import type { HistoryEntry, LayerSource } from './contract.js';
 
 /**
  * The instruction keyword a history entry came from. BuildKit writes `RUN /bin/sh -c … #
@@ -72,17 +77,11 @@ export function mapLayers(
   return out;
 }
 
-/** Attaches to each finding the Dockerfile line whose layer brought it in. */
-export function locateFindings(
-  report: ParsedReport,
+/** Each layer's Dockerfile line, from what the scanner read of the image (pure). */
+export function layerSources(
+  facts: Pick<ImageFacts, 'diffIds' | 'history'>,
   dockerfileText: string,
   target: string
-): (TrivyFinding & { source?: LayerSource })[] {
-  const layers = mapLayers(
-    report.diffIds,
-    report.history,
-    parseDockerfile(dockerfileText),
-    target || undefined
-  );
-  return report.findings.map(f => ({ ...f, source: layers.get(f.layer) }));
+): Map<string, LayerSource> {
+  return mapLayers(facts.diffIds, facts.history, parseDockerfile(dockerfileText), target || undefined);
 }

@@ -1,11 +1,11 @@
-import { samePlatform } from '../oci-layout.js';
-import type { BuildResult } from '../results.js';
+import { samePlatform } from '../common/oci-layout.js';
+import type { BuildResult } from '../builder/contract.js';
 
-/** Where Trivy reads one platform's image from: the daemon, a file, or a registry (the baseline). */
+/** Where the scanner reads one platform's image from: the daemon, a file, or a registry (the baseline). */
 export type ScanSource = { image: string } | { archive: string } | { layout: string } | { remote: string };
 
 export interface ScanTarget {
-  /** Empty for a single-platform image: Trivy reads the only one there is. */
+  /** Empty for a single-platform image: the scanner reads the only one there is. */
   platform: string;
   source: ScanSource;
   /** The `docker save` that writes the archive first, when the source is one. */

@@ -3,9 +3,9 @@ import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { docker, dockerOk } from '../docker.js';
-import type { BuildResult, SmokeResult } from '../results.js';
-import { logUntrusted } from '../untrusted.js';
+import { docker, dockerOk } from '../common/docker.js';
+import { verdict } from '../common/verdict.js';
+import { logUntrusted } from '../common/untrusted.js';
 import {
   NS_PER_MS,
   outcomeOf,
@@ -16,12 +16,14 @@ import {
 } from './plan.js';
 import { describe } from './verdict.js';
 import { probeHttp, watchEvents } from './watch.js';
+import type { BuildResult } from '../builder/contract.js';
+import type { SmokeResult } from './contract.js';
 
 export type { SmokeSettings } from './plan.js';
 
 const skipped = (message: string): SmokeResult => ({
   health: 'skipped',
-  passed: true,
+  verdict: verdict('smoke test', 'skipped', message),
   mode: 'skipped',
   message
 });
@@ -109,7 +111,7 @@ export async function smokeTest(settings: SmokeSettings, image: string, label: s
 
 /** Logs the verdict, with the evidence folded into a group. */
 export function logSmoke(result: SmokeResult): void {
-  if (result.passed) {
+  if (result.verdict.status === 'passed') {
     if (result.health === 'no-healthcheck') core.warning(`Smoke test: ${result.message}`);
     else core.info(`Smoke test: ${result.message}`);
     return;

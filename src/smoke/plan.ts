@@ -1,4 +1,4 @@
-import { RUN_LABEL } from '../docker.js';
+import { RUN_LABEL } from '../common/docker.js';
 
 export interface ImageHealthcheck {
   Test?: string[];

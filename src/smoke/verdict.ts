@@ -1,6 +1,7 @@
-import { docker } from '../docker.js';
-import type { SmokeResult } from '../results.js';
+import { docker } from '../common/docker.js';
+import { verdict } from '../common/verdict.js';
 import type { Outcome, SmokeMode } from './plan.js';
+import type { SmokeResult } from './contract.js';
 
 /** What a failure looked like: the last health probes, the exit code, the last log lines. */
 async function evidenceFor(id: string, outcome: Outcome): Promise<string> {
@@ -46,7 +47,7 @@ const seconds = (ms: number, digits = 1): string => (ms / 1000).toFixed(digits);
 
 /** Turns the outcome into the result; a failure collects its evidence from the container first. */
 export async function describe(
-  verdict: Outcome,
+  outcome: Outcome,
   mode: SmokeMode,
   id: string,
   elapsedMs: number,
@@ -54,36 +55,38 @@ export async function describe(
   timeoutMs: number
 ): Promise<SmokeResult> {
   const how = howProbed(mode);
-  if (verdict.kind === 'healthy') {
+  if (outcome.kind === 'healthy') {
+    const message = `healthy in ${seconds(elapsedMs)} s (${how})`;
     return {
       health: 'healthy',
-      passed: true,
+      verdict: verdict('smoke test', 'passed', message),
       mode: mode.kind,
       timeToHealthyMs: elapsedMs,
       decisionLatencyMs: latencyMs,
-      message: `healthy in ${seconds(elapsedMs)} s (${how})`
+      message
     };
   }
-  if (verdict.kind === 'stable') {
+  if (outcome.kind === 'stable') {
+    const message = `the image has no HEALTHCHECK; it was still running after ${seconds(elapsedMs)} s. Add a HEALTHCHECK (or set health-cmd or smoke-port) so the smoke test can tell that it works.`;
     return {
       health: 'no-healthcheck',
-      passed: true,
+      verdict: verdict('smoke test', 'passed', message),
       mode: mode.kind,
       timeToHealthyMs: elapsedMs,
-      message: `the image has no HEALTHCHECK; it was still running after ${seconds(elapsedMs)} s. Add a HEALTHCHECK (or set health-cmd or smoke-port) so the smoke test can tell that it works.`
+      message
     };
   }
   const message = {
     unhealthy: `the container became unhealthy after ${seconds(elapsedMs)} s (${how})`,
     oom: 'the container was killed for running out of memory (OOM)',
-    died: `the container exited with code ${verdict.kind === 'died' ? verdict.exitCode : '?'} after ${seconds(elapsedMs)} s, before it was healthy`,
+    died: `the container exited with code ${outcome.kind === 'died' ? outcome.exitCode : '?'} after ${seconds(elapsedMs)} s, before it was healthy`,
     deadline: `not healthy within health-timeout ${seconds(timeoutMs, 0)} s (${how})`
-  }[verdict.kind];
+  }[outcome.kind];
   return {
     health: 'unhealthy',
-    passed: false,
+    verdict: verdict('smoke test', 'failed', message),
     mode: mode.kind,
     message,
-    evidence: await evidenceFor(id, verdict)
+    evidence: await evidenceFor(id, outcome)
   };
 }

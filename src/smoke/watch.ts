@@ -1,5 +1,5 @@
 import * as core from '@actions/core';
-import { docker } from '../docker.js';
+import { docker } from '../common/docker.js';
 import type { DockerEvent } from './plan.js';
 
 /**

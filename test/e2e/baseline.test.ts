@@ -10,7 +10,7 @@ import { type FakeGitHub } from '../helpers/fake-github.js';
 import { e2eWorld } from '../helpers/world.js';
 import { GITHUB_TOKEN, expectNothingLeaked } from '../helpers/leaks.js';
 import { trivyPlant } from '../helpers/plant.js';
-import { formatBytes } from '../../src/bytes.js';
+import { formatBytes } from '../../src/common/bytes.js';
 import { RegistryClient } from '../../src/registry/client.js';
 import type { RunReport } from '../../src/results.js';
 
@@ -148,12 +148,14 @@ describe('a pull request compared with the image last pushed for its base branch
     );
     expect(run.exitCode).toBe(0);
     const report = await reportOf(run);
-    expect(report.scan?.baseline).toMatchObject({
+    expect(report.insight?.baseline).toMatchObject({
       reference: `${registry.host}/cmp/app:master`,
       newCount: 1,
       unchanged: 5
     });
-    expect(report.scan?.baseline?.fixed?.map(f => `${f.id} ${f.pkg}`)).toEqual(['CVE-2019-14697 musl-utils']);
+    expect(report.insight?.baseline?.fixed?.map(f => `${f.id} ${f.pkg}`)).toEqual([
+      'CVE-2019-14697 musl-utils'
+    ]);
     expect(
       report.scan?.report.findings.filter(f => f.change === 'new').map(f => `${f.id} ${f.pkg}@${f.installed}`)
     ).toEqual(['CVE-2019-1549 libcrypto1.1@1.1.1c-r0']);
@@ -161,18 +163,18 @@ describe('a pull request compared with the image last pushed for its base branch
     expect(comment).toContain('**1 new** and **1 fixed** vulnerabilities; 5 unchanged.');
     expect(comment).toContain('<details><summary>Unchanged (5)</summary>');
     expect(report.push?.sizes?.[0].compressed).toBe(await manifestSize('app', 'pr-2'));
-    expect(report.scan?.baseline?.sizes?.[0].compressed).toBe(await manifestSize('app', 'master'));
+    expect(report.insight?.baseline?.sizes?.[0].compressed).toBe(await manifestSize('app', 'master'));
     const [after, before] = [
       report.push?.sizes?.[0].compressed ?? 0,
-      report.scan?.baseline?.sizes?.[0].compressed ?? 0
+      report.insight?.baseline?.sizes?.[0].compressed ?? 0
     ];
     const delta = `${after >= before ? '+' : '−'}${formatBytes(Math.abs(after - before))}`;
     expect(comment).toContain(
       `| \`linux/amd64\` | 7.0 MB | 5.8 MB | +1.2 MB (+20.8%) | ${formatBytes(after)} | ${formatBytes(before)} | ${delta}`
     );
     expect(comment).toContain('| 1.2 MB | line 21: COPY server.py ./ |');
-    expect(report.gates?.gates.find(g => g.name === 'size')).toEqual({
-      name: 'size',
+    expect(report.gates?.gates.find(g => g.gate === 'size')).toEqual({
+      gate: 'size',
       status: 'passed',
       detail: 'linux/amd64: +1.2 MB (+20.8%) uncompressed, within max-size-increase 25%'
     });

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, expect, test } from '@jest/globals';
 import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import path from 'node:path';
-import { RUN_LABEL } from '../../src/docker.js';
+import { RUN_LABEL } from '../../src/common/docker.js';
 import { collect, parseCommandFile, prepareRun, runAction } from '../helpers/action.js';
 import { context } from '../helpers/dockerfiles.js';
 import { plant } from '../helpers/plant.js';

@@ -121,7 +121,7 @@ describe('signature and SBOM attestation on the pushed digest (cosign, generated
     };
     expect(`sha256:${statement.subject[0].digest.sha256}`).toBe(digest);
     const report = JSON.parse(await readFile(result.outputs.report, 'utf8')) as RunReport;
-    const scanned = report.scan?.sbom?.packages.map(p => `${p.name}@${p.version}`);
+    const scanned = report.sbom?.packages.map(p => `${p.name}@${p.version}`);
     // Every package of the image (alpine 3.10.2), vulnerable or not.
     expect(scanned).toEqual([
       'alpine-baselayout@3.1.2-r0',

@@ -1,9 +1,9 @@
 import { expect } from '@jest/globals';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { Builder } from '../../src/results.js';
 import type { ActionRun } from './action.js';
 import { BUSYBOX } from './docker.js';
+import type { Builder } from '../../src/builder/contract.js';
 
 /** Writes a build context: a Dockerfile from lines, a .dockerignore, and any other files. */
 export async function context(

@@ -2,9 +2,9 @@ import examples from '@octokit/webhooks-examples' with { type: 'json' };
 import pep440 from '@renovate/pep440';
 import { formatDate } from '../../src/plan/dates.js';
 import type { PlanSettings } from '../../src/plan/index.js';
-import type { Libraries } from '../../src/plan/tags.js';
-import type { EventPayload, GitHubEvent } from '../../src/event.js';
-import { eventFrom } from '../../src/event.js';
+import type { Libraries } from '../../src/plan/tags/index.js';
+import type { EventPayload, GitHubEvent } from '../../src/action/event.js';
+import { eventFrom } from '../../src/action/event.js';
 
 type Example = Record<string, unknown> & { action?: string; ref?: string };
 

@@ -1,6 +1,18 @@
 import { readFileSync } from 'node:fs';
-import { emptyCounts, type Counts, type Severity } from '../../src/severity.js';
+import path from 'node:path';
+import { countBySeverity, emptyCounts, type Counts, type Severity } from '../../src/common/severity.js';
+import { parseTrivyReport } from '../../src/scan/trivy/parse.js';
+import { FIXTURES } from './docker.js';
 
+/** A fixture report as the Trivy adapter reads it, with its findings counted. */
+export function loadFixture(file: string, dir = FIXTURES) {
+  const parsed = parseTrivyReport(readFileSync(path.join(dir, file), 'utf8'));
+  return {
+    ...parsed,
+    counts: countBySeverity(parsed.findings),
+    fixable: parsed.findings.filter(f => f.fixed).length
+  };
+}
 /**
  * A fixtures README's table: report file → its findings by severity, read from the column
  * `column` (cells such as `CRITICAL 2, MEDIUM 4`, or `none`).

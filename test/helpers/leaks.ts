@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import { RUN_LABEL } from '../../src/docker.js';
+import { RUN_LABEL } from '../../src/common/docker.js';
 import type { ActionRun } from './action.js';
 import { containersWithLabel } from './docker.js';
 import { FORGED } from './plant.js';

@@ -1,13 +1,14 @@
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { lintDockerfile } from '../../src/lint/checks.js';
 import { lintVerdict } from '../../src/lint/index.js';
 import { makePlan } from '../../src/plan/index.js';
 import type { RunReport } from '../../src/results.js';
-import { parseTrivyReport, scanGate } from '../../src/scan/findings.js';
-import { locateFindings } from '../../src/scan/layers.js';
-import { atOrAbove } from '../../src/severity.js';
-import { FIXTURES } from './docker.js';
+import { insightStage } from '../../src/insight/index.js';
+import type { InsightResult } from '../../src/insight/contract.js';
+import { scanVerdict } from '../../src/scan/findings.js';
+import { layerSources } from '../../src/scan/layers.js';
+import { atOrAbove } from '../../src/common/severity.js';
+import { verdict } from '../../src/common/verdict.js';
+import { loadFixture } from './fixtures.js';
 import { builder } from './dockerfiles.js';
 import { eventOf, PLAN_DEFAULTS, scenario } from './events.js';
 
@@ -30,17 +31,19 @@ export function fixtureReport(
     eventOf(scenario('pull_request-opened')),
     new Date('2026-11-22T12:00:00Z')
   );
-  const parsed = parseTrivyReport(readFileSync(path.join(FIXTURES, fixture), 'utf8'));
-  const gate = scanGate(parsed, 'CRITICAL');
+  const parsed = loadFixture(fixture);
+  const gate = scanVerdict(parsed.findings, 'CRITICAL');
+  const sources = layerSources(parsed.facts, FIXTURE_DOCKERFILE, '');
   const lint = lintVerdict(
     lintDockerfile(FIXTURE_DOCKERFILE, { dockerignore: '.git\n', ignore: [] }),
     'error'
   );
-  const findings = locateFindings(parsed, FIXTURE_DOCKERFILE, '').map(f => ({
+  const findings = parsed.findings.map(f => ({
     ...f,
+    source: sources.get(f.layer),
     blocking: atOrAbove(f.severity, 'CRITICAL')
   }));
-  return {
+  const report: RunReport = {
     plan,
     dryRun: false,
     dockerfile: 'Dockerfile',
@@ -69,12 +72,14 @@ export function fixtureReport(
     },
     lint,
     scan: {
-      report: { ...parsed, findings },
-      failed: gate.failed,
-      detail: gate.detail,
+      report: { ...parsed.facts, findings, counts: parsed.counts, fixable: parsed.fixable },
+      verdict: gate,
       jsonPath: '/tmp/trivy.json',
       sarifPath: '/tmp/trivy.sarif',
       scanner: {
+        name: 'trivy',
+        title: 'Trivy',
+        vendor: 'aquasecurity',
         path: '/opt/hostedtoolcache/trivy/0.74.0/x64/trivy',
         version: '0.74.0',
         origin: 'tool-cache',
@@ -85,18 +90,23 @@ export function fixtureReport(
     },
     smoke: {
       health: 'healthy',
-      passed: true,
+      verdict: verdict('smoke test', 'passed', 'healthy in 1.8 s (its HEALTHCHECK)'),
       mode: 'healthcheck',
       timeToHealthyMs: 1800,
       message: 'healthy in 1.8 s (its HEALTHCHECK)'
     },
     gates: {
-      passed: !gate.failed,
-      gates: [
-        { name: 'lint', status: 'passed', detail: lint.detail },
-        { name: 'scan', status: gate.failed ? 'failed' : 'passed', detail: gate.detail },
-        { name: 'smoke test', status: 'passed', detail: 'healthy in 1.8 s (its HEALTHCHECK)' }
-      ]
+      passed: gate.status === 'passed',
+      gates: [lint.verdict, gate, verdict('smoke test', 'passed', 'healthy in 1.8 s (its HEALTHCHECK)')]
     }
   };
+  withInsight(report);
+  return report;
+}
+
+/** The insight stage's result for the report's scan as it now stands (no baseline): its base-image facts. */
+export function withInsight(report: RunReport): InsightResult {
+  if (!report.scan) throw new Error('the report has no scan');
+  report.insight = insightStage({ failOnNew: 'none' }, report.scan, undefined);
+  return report.insight;
 }

@@ -235,11 +235,11 @@ describe('the gate', () => {
     ['warning', true],
     ['none', false]
   ])('lint-fail-on=%s fails: %s', (level, fails) => {
-    expect(lintVerdict(findings, level).failed).toBe(fails);
+    expect(lintVerdict(findings, level).verdict.status).toBe(fails ? 'failed' : 'passed');
   });
   test('warnings alone pass lint-fail-on=error', () => {
-    expect(lintVerdict(lint(withLines({ 7: [] })), 'error').failed).toBe(false);
-    expect(lintVerdict(lint(withLines({ 7: [] })), 'warning').failed).toBe(true);
+    expect(lintVerdict(lint(withLines({ 7: [] })), 'error').verdict.status).toBe('passed');
+    expect(lintVerdict(lint(withLines({ 7: [] })), 'warning').verdict.status).toBe('failed');
   });
 });
 

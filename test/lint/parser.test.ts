@@ -7,7 +7,7 @@ import {
   parseDockerfile,
   type Instruction,
   type ParsedDockerfile
-} from '../../src/dockerfile.js';
+} from '../../src/common/dockerfile.js';
 import { ROOT } from '../helpers/docker.js';
 
 /**

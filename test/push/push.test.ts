@@ -5,7 +5,6 @@ import path from 'node:path';
 import { makePlan } from '../../src/plan/index.js';
 import { pushImages } from '../../src/push/index.js';
 import { login } from '../../src/push/login.js';
-import type { Plan, PushResult } from '../../src/results.js';
 import { RegistryClient } from '../../src/registry/client.js';
 import { PASSWORD, USER, htpasswdAuth, tokenServer } from '../helpers/auth.js';
 import {
@@ -21,6 +20,8 @@ import {
 } from '../helpers/docker.js';
 import { eventOf, PLAN_DEFAULTS, scenario } from '../helpers/events.js';
 import { captureStdout } from '../helpers/runner-log.js';
+import type { Plan } from '../../src/plan/contract.js';
+import type { PushResult } from '../../src/push/contract.js';
 
 const SOURCE = 'shipshape-push.local/source';
 let work: string;
@@ -40,7 +41,7 @@ beforeAll(async () => {
   imageB = await buildTestImage(`${SOURCE}:b`, `FROM ${BUSYBOX}\nRUN echo b > /id\n`);
 }, 300000);
 afterAll(async () => {
-  await removeImages('127.0.0.1:*/*');
+  await removeImages('127.0.0.1:*/acme/*');
   await removeImages(`${SOURCE}*`);
   await rm(work, { recursive: true, force: true });
 });

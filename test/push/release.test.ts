@@ -2,8 +2,8 @@ import { describe, expect, test } from '@jest/globals';
 import { pushPolicy } from '../../src/plan/policy.js';
 import { decideRelease, releasedVersions } from '../../src/push/release.js';
 import { makePlan } from '../../src/plan/index.js';
-import type { SemverTag, TagKind } from '../../src/results.js';
 import { eventOf, PLAN_DEFAULTS, scenario } from '../helpers/events.js';
+import type { SemverTag, TagKind } from '../../src/plan/contract.js';
 
 const kindOf = (tag: string): TagKind =>
   tag === 'latest' ? 'latest' : tag.startsWith('sha-') ? 'sha' : 'semver';

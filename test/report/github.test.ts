@@ -7,8 +7,10 @@ import { startFakeGitHub, type FakeGitHub } from '../helpers/fake-github.js';
 import { fixtureReport } from '../helpers/report.js';
 import { captureStdout } from '../helpers/runner-log.js';
 import { commentKey, commentMarker, publishReport, type ReportSettings } from '../../src/report/index.js';
-import type { LintFinding, RunReport } from '../../src/results.js';
-import type { GitHubEvent } from '../../src/event.js';
+import type { RunReport } from '../../src/results.js';
+import type { GitHubEvent } from '../../src/action/event.js';
+import type { LintFinding } from '../../src/lint/contract.js';
+import { verdict } from '../../src/common/verdict.js';
 
 let gh: FakeGitHub;
 let outputDir: string;
@@ -152,7 +154,7 @@ describe('check run', () => {
       fix: 'WORKDIR',
       blocking: false
     }));
-    report.lint = { findings: many, failed: false, detail: '' };
+    report.lint = { findings: many, verdict: verdict('lint', 'passed', '') };
     await publish(report, prEvent(), options());
     expect(gh.checkRuns[0].annotations).toHaveLength(121);
     const sent = gh.requests

@@ -3,8 +3,9 @@ import { marked } from 'marked';
 import { decideGates } from '../../src/gate.js';
 import { code, codeBlock, text } from '../../src/report/markdown.js';
 import { COMMENT_LIMIT, renderMarkdown, renderWithin } from '../../src/report/render.js';
-import type { Finding } from '../../src/results.js';
-import { fixtureReport } from '../helpers/report.js';
+import { verdict } from '../../src/common/verdict.js';
+import { fixtureReport, withInsight } from '../helpers/report.js';
+import type { Finding } from '../../src/scan/contract.js';
 
 const FULL = { findings: 200, lint: 200, evidenceChars: 16000 };
 
@@ -82,7 +83,7 @@ describe('untrusted text is inert', () => {
     finding.url = 'javascript:alert(1)';
     report.smoke = {
       health: 'unhealthy',
-      passed: false,
+      verdict: verdict('smoke test', 'failed', HOSTILE),
       mode: 'healthcheck',
       message: HOSTILE,
       evidence: `${HOSTILE}\n\`\`\`\n<script>x</script>`
@@ -116,9 +117,7 @@ describe('untrusted text is inert', () => {
 describe('SBOM and signature', () => {
   test('package counts by type, and the commands that check the signed digest', () => {
     const report = fixtureReport();
-    const scan = report.scan;
-    if (!scan) throw new Error('fixture has a scan');
-    scan.sbom = {
+    report.sbom = {
       packages: [
         { name: 'musl', version: '1.1.20-r4', type: 'alpine', licenses: [] },
         { name: 'musl-utils', version: '1.1.20-r4', type: 'alpine', licenses: [] },
@@ -162,7 +161,7 @@ describe('what this change does, against the baseline', () => {
     ];
     scan.report.layerSources = { 'sha256:own': { line: 7, instruction: 'RUN apk add curl', base: false } };
     const layer = (diffId: string, size: number) => ({ diffId, size });
-    scan.baseline = {
+    withInsight(report).baseline = {
       reference: 'ghcr.io/acme/app:main',
       newCount: 1,
       unchanged: kept.length,
@@ -228,7 +227,7 @@ describe('sizes before the push, and the base image', () => {
     const report = fixtureReport();
     const scan = report.scan!;
     scan.report.layerSources = { 'sha256:own': { line: 7, instruction: 'RUN apk add curl', base: false } };
-    scan.baseline = {
+    withInsight(report).baseline = {
       reference: 'ghcr.io/acme/app:main',
       newCount: 0,
       unchanged: 0,
@@ -258,13 +257,12 @@ describe('sizes before the push, and the base image', () => {
 
   test('the size gate is a row of the gates table with its verdict', () => {
     const report = compared();
-    report.scan!.sizeGate = {
-      limit: '1MB',
-      skipped: false,
-      failed: true,
-      detail: 'linux/amd64: +2.0 MB (+25.0%) uncompressed, over max-size-increase 1MB'
-    };
-    report.gates = decideGates(report.lint, report.scan, report.smoke);
+    const size = verdict(
+      'size',
+      'failed',
+      'linux/amd64: +2.0 MB (+25.0%) uncompressed, over max-size-increase 1MB'
+    );
+    report.gates = decideGates([...(report.gates?.gates ?? []), size]);
     const markdown = renderMarkdown(report, FULL);
     // The detail reaches the comment as text: markdown's + escaped.
     expect(markdown).toContain(
@@ -286,6 +284,7 @@ describe('sizes before the push, and the base image', () => {
       { ...second, fixed: '', source: base },
       { ...third, source: { line: 7, instruction: 'RUN pip install', base: false } }
     ];
+    withInsight(report);
     let markdown = renderMarkdown(report, FULL);
     expect(markdown).toContain(`| Base image | \`python:3.12-slim\`<br>\`${digest}\` (line 3) |`);
     expect(markdown).toContain(
@@ -295,6 +294,7 @@ describe('sizes before the push, and the base image', () => {
     markdown = renderMarkdown(report, FULL);
     expect(markdown).toContain('the Dockerfile pins it by digest, so they arrive only with a new pin.');
     scan.report.eosl = true;
+    withInsight(report);
     markdown = renderMarkdown(report, FULL);
     expect(markdown).toMatch(
       /⚠️ The base OS \(.+\) is end-of-life: it gets no more security fixes\. Move `python:3\.12@sha256:b+` to a supported release\./

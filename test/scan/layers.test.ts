@@ -3,11 +3,11 @@ import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { parseDockerfile } from '../../src/dockerfile.js';
-import type { HistoryEntry } from '../../src/results.js';
-import { parseTrivyReport } from '../../src/scan/findings.js';
-import { keywordOf, locateFindings, mapLayers } from '../../src/scan/layers.js';
-import { BUSYBOX, FIXTURES, buildTestImage, ensureDocker, removeImages } from '../helpers/docker.js';
+import { parseDockerfile } from '../../src/common/dockerfile.js';
+import { keywordOf, layerSources, mapLayers } from '../../src/scan/layers.js';
+import { BUSYBOX, ROOT, buildTestImage, ensureDocker, removeImages } from '../helpers/docker.js';
+import { loadFixture } from '../helpers/fixtures.js';
+import type { HistoryEntry } from '../../src/scan/contract.js';
 
 describe('history entries name their instruction', () => {
   test.each([
@@ -26,28 +26,30 @@ describe('history entries name their instruction', () => {
 
 describe('layer → Dockerfile line, on recorded Trivy reports', () => {
   test('alpine-39: its ADD layer maps to the ADD line of the Dockerfile that made it', () => {
-    const report = parseTrivyReport(readFileSync(path.join(FIXTURES, 'alpine-3.9.json'), 'utf8'));
-    const dockerfile = parseDockerfile(
-      'FROM scratch\nADD alpine-minirootfs-3.9.4-x86_64.tar.gz /\nCMD ["/bin/sh"]\n'
-    );
-    const layers = mapLayers(report.diffIds, report.history, dockerfile);
+    const report = loadFixture('alpine-3.9.json');
+    const text = 'FROM scratch\nADD alpine-minirootfs-3.9.4-x86_64.tar.gz /\nCMD ["/bin/sh"]\n';
+    const layers = mapLayers(report.facts.diffIds, report.facts.history, parseDockerfile(text));
     expect([...layers.values()]).toEqual([
       { line: 2, instruction: 'ADD alpine-minirootfs-3.9.4-x86_64.tar.gz /', base: false }
     ]);
-    const located = locateFindings(
-      report,
-      'FROM scratch\nADD alpine-minirootfs-3.9.4-x86_64.tar.gz /\nCMD ["/bin/sh"]\n',
-      ''
-    );
-    expect(located.every(f => f.source?.line === 2)).toBe(true);
+    const sources = layerSources(report.facts, text, '');
+    expect(report.findings.every(f => sources.get(f.layer)?.line === 2)).toBe(true);
   });
 
   test('the same report built FROM alpine:3.9 by a one-line Dockerfile: base layers map to FROM', () => {
-    const report = parseTrivyReport(readFileSync(path.join(FIXTURES, 'alpine-3.9.json'), 'utf8'));
-    const located = locateFindings(report, '# app\nFROM alpine:3.9.4\nCMD ["/bin/sh"]\n', '');
-    expect(located.map(f => f.source)).toEqual(
-      located.map(() => ({ line: 2, instruction: 'FROM alpine:3.9.4', base: true }))
+    const report = loadFixture('alpine-3.9.json');
+    const sources = layerSources(report.facts, '# app\nFROM alpine:3.9.4\nCMD ["/bin/sh"]\n', '');
+    expect(report.findings.map(f => sources.get(f.layer))).toEqual(
+      report.findings.map(() => ({ line: 2, instruction: 'FROM alpine:3.9.4', base: true }))
     );
+  });
+
+  test('python-app: each package maps to the examples/flask line whose layer brought it', () => {
+    const report = loadFixture('python-app.json');
+    const flask = readFileSync(path.join(ROOT, 'examples/flask/Dockerfile'), 'utf8');
+    const sources = layerSources(report.facts, flask, '');
+    const lineOf = (pkg: string) => sources.get(report.findings.find(f => f.pkg === pkg)?.layer ?? '')?.line;
+    expect([lineOf('Werkzeug'), lineOf('zlib1g'), lineOf('golang.org/x/text')]).toEqual([19, 3, 6]);
   });
 });
 

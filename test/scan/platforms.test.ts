@@ -1,15 +1,15 @@
 import { describe, expect, test } from '@jest/globals';
 import { execFile } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import type { Builder } from '../../src/results.js';
-import { mergePlatforms, parseTrivyReport } from '../../src/scan/findings.js';
+import { mergePlatforms } from '../../src/scan/findings.js';
+import { loadFixture } from '../helpers/fixtures.js';
 import { mergeSarif } from '../../src/scan/sarif.js';
 import { scanTargets } from '../../src/scan/targets.js';
 import { FIXTURES, STANDIN_BIN } from '../helpers/docker.js';
+import type { Builder } from '../../src/builder/contract.js';
 
 const builder = { native: 'linux/amd64' } as Builder;
 
@@ -46,7 +46,7 @@ describe('one scan per platform', () => {
 });
 
 describe('findings of several platforms', () => {
-  const alpine = parseTrivyReport(readFileSync(path.join(FIXTURES, 'alpine-3.9.json'), 'utf8'));
+  const alpine = loadFixture('alpine-3.9.json');
 
   test('one finding per vulnerability and package, naming the platforms that have it', () => {
     const amd = alpine.findings;

@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { RUN_LABEL } from '../../src/docker.js';
+import { RUN_LABEL } from '../../src/common/docker.js';
 import { smokeTest, type SmokeSettings } from '../../src/smoke/index.js';
 import {
   BUSYBOX,
@@ -61,7 +61,11 @@ afterAll(async () => {
 describe('smoke test with a real daemon', () => {
   test('an image with HEALTHCHECK --interval=30s is healthy in seconds, not 30', async () => {
     const result = await run('healthy');
-    expect(result).toMatchObject({ health: 'healthy', passed: true, mode: 'healthcheck' });
+    expect(result).toMatchObject({
+      health: 'healthy',
+      verdict: expect.objectContaining({ status: 'passed' }),
+      mode: 'healthcheck'
+    });
     // The daemon's own pace would probe first at 30 s; a loaded 2-core runner still decides well before.
     expect(result.timeToHealthyMs).toBeLessThan(20000);
     expect(result.decisionLatencyMs).toBeGreaterThanOrEqual(0);
@@ -69,63 +73,94 @@ describe('smoke test with a real daemon', () => {
 
   test('a failing HEALTHCHECK is unhealthy, with the probe output as evidence', async () => {
     const result = await run('unhealthy');
-    expect(result).toMatchObject({ health: 'unhealthy', passed: false });
+    expect(result).toMatchObject({
+      health: 'unhealthy',
+      verdict: expect.objectContaining({ status: 'failed' })
+    });
     expect(result.message).toContain('became unhealthy');
     expect(result.evidence).toContain('probe-says-no');
   });
 
   test('a container that exits at once reports its exit code and logs', async () => {
     const result = await run('exits');
-    expect(result).toMatchObject({ health: 'unhealthy', passed: false });
+    expect(result).toMatchObject({
+      health: 'unhealthy',
+      verdict: expect.objectContaining({ status: 'failed' })
+    });
     expect(result.message).toContain('exited with code 3');
     expect(result.evidence).toContain('config missing: DATABASE_URL');
   });
 
   test('a slow start inside its start period makes it within health-timeout', async () => {
     const result = await run('slow', { healthTimeoutMs: 20000 });
-    expect(result).toMatchObject({ health: 'healthy', passed: true });
+    expect(result).toMatchObject({
+      health: 'healthy',
+      verdict: expect.objectContaining({ status: 'passed' })
+    });
     expect(result.timeToHealthyMs).toBeGreaterThanOrEqual(3000);
   });
 
   test('one that is not healthy by health-timeout fails at the deadline', async () => {
     const started = Date.now();
     const result = await run('never', { healthTimeoutMs: 3000 });
-    expect(result).toMatchObject({ health: 'unhealthy', passed: false });
+    expect(result).toMatchObject({
+      health: 'unhealthy',
+      verdict: expect.objectContaining({ status: 'failed' })
+    });
     expect(result.message).toContain('not healthy within health-timeout 3 s');
     expect(Date.now() - started).toBeLessThan(10000);
   });
 
   test('no HEALTHCHECK + smoke-port: probed over HTTP on 127.0.0.1', async () => {
     const result = await run('plain', { smokePort: 8080, smokePath: '/index.html' });
-    expect(result).toMatchObject({ health: 'healthy', passed: true, mode: 'http' });
+    expect(result).toMatchObject({
+      health: 'healthy',
+      verdict: expect.objectContaining({ status: 'passed' }),
+      mode: 'http'
+    });
   });
 
   test('no HEALTHCHECK + smoke-port on a server that never answers: deadline', async () => {
     const result = await run('sleeper', { smokePort: 8080, healthTimeoutMs: 3000 });
-    expect(result).toMatchObject({ health: 'unhealthy', passed: false, mode: 'http' });
+    expect(result).toMatchObject({
+      health: 'unhealthy',
+      verdict: expect.objectContaining({ status: 'failed' }),
+      mode: 'http'
+    });
   });
 
   test('no HEALTHCHECK + health-cmd: the command becomes the container health check', async () => {
     const result = await run('ready', { healthCmd: 'test -f /tmp/ready' });
-    expect(result).toMatchObject({ health: 'healthy', passed: true, mode: 'health-cmd' });
+    expect(result).toMatchObject({
+      health: 'healthy',
+      verdict: expect.objectContaining({ status: 'passed' }),
+      mode: 'health-cmd'
+    });
   });
 
   test('no HEALTHCHECK and nothing given: still running after the window → no-healthcheck', async () => {
     const result = await run('sleeper');
-    expect(result).toMatchObject({ health: 'no-healthcheck', passed: true, mode: 'stability' });
+    expect(result).toMatchObject({
+      health: 'no-healthcheck',
+      verdict: expect.objectContaining({ status: 'passed' }),
+      mode: 'stability'
+    });
     expect(result.message).toContain('Add a HEALTHCHECK');
   });
 
   test('no HEALTHCHECK and it exits inside the window: failed', async () => {
     const result = await smokeTest(options({ healthCmd: '' }), `${PREFIX}/exits`, LABEL);
-    expect(result.passed).toBe(false);
+    expect(result.verdict.status).toBe('failed');
   });
 
   test('smoke-env reaches the container', async () => {
     const result = await run('envcheck', { smokeEnv: { GREETING: 'hello world' } });
-    expect(result).toMatchObject({ health: 'healthy', passed: true });
+    expect(result).toMatchObject({
+      health: 'healthy',
+      verdict: expect.objectContaining({ status: 'passed' })
+    });
     const failing = await run('envcheck', { smokeEnv: { GREETING: 'bye' }, healthTimeoutMs: 8000 });
-    expect(failing.passed).toBe(false);
+    expect(failing.verdict.status).toBe('failed');
   });
 
   test('the smoke-env file exists only while docker create reads it, readable by its owner alone (0600)', async () => {
@@ -148,7 +183,7 @@ describe('smoke test with a real daemon', () => {
     process.env.PATH = `${spy}:${PATH ?? ''}`;
     try {
       const result = await run('envcheck', { smokeEnv: { GREETING: 'hello world' } });
-      expect(result.passed).toBe(true);
+      expect(result.verdict.status).toBe('passed');
     } finally {
       process.env.PATH = PATH;
     }
@@ -167,7 +202,10 @@ describe('smoke test with a real daemon', () => {
         DOCKER_CONFIG: '/nowhere'
       }
     });
-    expect(result).toMatchObject({ health: 'healthy', passed: true });
+    expect(result).toMatchObject({
+      health: 'healthy',
+      verdict: expect.objectContaining({ status: 'passed' })
+    });
   });
 
   test('ports are published on 127.0.0.1 only', async () => {
@@ -200,7 +238,11 @@ describe('smoke test with a real daemon', () => {
       process.env
     );
     const result = await run('flask');
-    expect(result).toMatchObject({ health: 'healthy', passed: true, mode: 'healthcheck' });
+    expect(result).toMatchObject({
+      health: 'healthy',
+      verdict: expect.objectContaining({ status: 'passed' }),
+      mode: 'healthcheck'
+    });
     // Two Flask workers start in 1–3 s on an idle 2-core machine; under load, still far from 30 s.
     expect(result.timeToHealthyMs).toBeLessThan(20000);
   });

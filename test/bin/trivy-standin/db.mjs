@@ -10,14 +10,11 @@ import os from 'node:os';
 import path from 'node:path';
 
 const list = name => (process.env[name] || '').split(',').filter(Boolean);
-export const DEFAULT_DB_REPOSITORIES = [
-  'mirror.gcr.io/aquasec/trivy-db:2',
-  'ghcr.io/aquasecurity/trivy-db:2'
-];
-export const DEFAULT_JAVA_DB_REPOSITORIES = [
-  'mirror.gcr.io/aquasec/trivy-java-db:1',
-  'ghcr.io/aquasecurity/trivy-java-db:1'
-];
+// The flags' defaults as Trivy 0.74's CLI reference prints them.
+export const DEFAULT_DB_REPOSITORIES =
+  'mirror.gcr.io/aquasec/trivy-db:2,ghcr.io/aquasecurity/trivy-db:2'.split(',');
+export const DEFAULT_JAVA_DB_REPOSITORIES =
+  'mirror.gcr.io/aquasec/trivy-java-db:1,ghcr.io/aquasecurity/trivy-java-db:1'.split(',');
 
 export class FatalError extends Error {}
 

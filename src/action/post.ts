@@ -1,0 +1,24 @@
+import * as core from '@actions/core';
+import { rm } from 'node:fs/promises';
+import { removeRunContainers } from '../common/docker.js';
+import { savedDockerConfig, savedRunLabel } from './state.js';
+
+/** The post step: removes what the main step left behind. Each task only warns on failure. */
+export async function post(): Promise<void> {
+  const label = savedRunLabel();
+  if (label) {
+    try {
+      const removed = await removeRunContainers(label);
+      if (removed > 0) core.info(`Removed ${removed} container(s) left by this run`);
+    } catch (error) {
+      core.warning(`cleanup of containers: ${(error as Error).message}`);
+    }
+  }
+  const dockerConfig = savedDockerConfig();
+  if (dockerConfig) {
+    // The temporary Docker config holds this run's registry credentials.
+    await rm(dockerConfig, { recursive: true, force: true }).catch((error: Error) =>
+      core.warning(`cleanup of registry credentials: ${error.message}`)
+    );
+  }
+}

@@ -1,0 +1,156 @@
+import path from 'node:path';
+import type { Capabilities } from './detect.js';
+import type { CacheSpec, CacheUpload } from './contract.js';
+import type { Plan } from '../plan/contract.js';
+
+/** The inputs the cache reads (named as in Inputs). */
+export interface CacheSettings {
+  cache: boolean;
+  cacheFrom: CacheSpec[];
+  cacheTo: CacheSpec[];
+  noCache: boolean;
+}
+
+export interface CachePlan {
+  from: CacheSpec[];
+  to: CacheSpec[];
+  uploads: CacheUpload[];
+  /** Entries that were dropped, and why. */
+  dropped: string[];
+}
+
+/** `type=registry,ref=…` back in buildx's CSV grammar, quoting values that hold a comma. */
+export function cacheArg(spec: CacheSpec): string {
+  const quote = (v: string): string => (/[,"]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
+  return [`type=${spec.type}`, ...Object.entries(spec.attrs).map(([k, v]) => `${k}=${quote(v)}`)].join(',');
+}
+
+const registry = (ref: string): CacheSpec => ({ type: 'registry', attrs: { ref } });
+export const cacheTag = (scope: string): string => `buildcache-${scope}`.slice(0, 128);
+
+/**
+ * Which caches the build imports and exports (pure). Without `cache-from`/`cache-to`, the
+ * default is the image's own earlier pushes: inline cache in its branch tags on the classic
+ * store, a `buildcache-<branch>` registry cache where the builder can export one. A registry
+ * export is written to `workDir` and uploaded only after the gates, so a failed gate writes
+ * nothing to any registry.
+ */
+export function planCache(
+  settings: CacheSettings,
+  caps: Capabilities,
+  plan: Pick<Plan, 'images' | 'tagNames' | 'kinds' | 'cache'>,
+  pushes: boolean,
+  workDir: string
+): CachePlan {
+  const out: CachePlan = { from: [], to: [], uploads: [], dropped: [] };
+  if (caps.cacheExport === 'none') {
+    out.dropped.push(
+      ...[...settings.cacheFrom, ...settings.cacheTo].map(
+        s => `${cacheArg(s)}: the classic builder has no cache import or export`
+      )
+    );
+    return out;
+  }
+  const defaults = settings.cache && settings.cacheFrom.length === 0 && settings.cacheTo.length === 0;
+  const image = plan.images[0];
+  if (defaults && image) {
+    if (caps.cacheExport === 'inline') {
+      const own = plan.tagNames.filter(t => plan.kinds[t] === 'branch' || plan.kinds[t] === 'pr');
+      out.from = [...new Set([...own, ...plan.cache.import])].map(tag => registry(`${image}:${tag}`));
+      if (pushes) out.to = [{ type: 'inline', attrs: {} }];
+    } else {
+      out.from = plan.cache.import.map(scope => registry(`${image}:${cacheTag(scope)}`));
+      if (pushes && plan.cache.export) {
+        out.to = [
+          { type: 'registry', attrs: { ref: `${image}:${cacheTag(plan.cache.export)}`, mode: 'max' } }
+        ];
+      }
+    }
+  } else {
+    out.from = settings.cacheFrom;
+    out.to = settings.cacheTo;
+  }
+  if (settings.noCache) out.from = [];
+  const to: CacheSpec[] = [];
+  for (const [i, spec] of out.to.entries()) {
+    if (spec.type === 'inline') to.push(spec);
+    else if (caps.cacheExport !== 'local') {
+      out.dropped.push(
+        `${cacheArg(spec)}: the docker driver on the classic image store exports inline cache only`
+      );
+    } else if (spec.type === 'registry') {
+      const { ref, ...attrs } = spec.attrs;
+      const dir = path.join(workDir, `cache-${i}`);
+      to.push({ type: 'local', attrs: { ...attrs, dest: dir } });
+      out.uploads.push({ dir, ref });
+    } else to.push(spec);
+  }
+  out.to = to;
+  return out;
+}
+
+/** Where the cache goes, as the summary names it: uploads by their registry reference. */
+export function cacheExports(cache: CachePlan): string[] {
+  const deferred = new Set(cache.uploads.map(u => u.dir));
+  return [
+    ...cache.to.filter(s => !(s.type === 'local' && deferred.has(s.attrs.dest))).map(cacheArg),
+    ...cache.uploads.map(u => `type=registry,ref=${u.ref}`)
+  ];
+}
+
+export interface CacheUse {
+  /** Dockerfile steps the build ran or reused (FROM lines excluded). */
+  steps: number;
+  cached: number;
+  imported: string[];
+  /** Cache sources that could not be read, with BuildKit's reason. */
+  missing: { ref: string; reason: string }[];
+}
+
+/**
+ * A progress line of a layer transfer: `#9 sha256:<digest> 1.00MB / 1.00MB 0.0s done` on the
+ * containerd store, `#9 pulling sha256:<digest> 0.0s done` on the classic one.
+ */
+const BLOB = /^#(\d+) (?:pulling )?sha256:[0-9a-f]{64}\b/;
+
+/**
+ * What the build reused, read from BuildKit's plain progress output (pure). A step counts as
+ * cached when BuildKit says CACHED, or when all it printed was blob transfers: a step loaded
+ * from an imported cache pulls its layers under its own number and may then end as DONE
+ * (BuildKit first reports the content checksum of a COPY as work). A step that really ran
+ * prints its output or nothing at all.
+ */
+export function cacheUse(log: string): CacheUse {
+  const steps = new Set<string>();
+  const cached = new Set<string>();
+  const pulled = new Set<string>();
+  const worked = new Set<string>();
+  const imports = new Map<string, string>();
+  const failed = new Map<string, string>();
+  const missing: CacheUse['missing'] = [];
+  for (const line of log.split('\n')) {
+    const step = /^#(\d+) \[(?:[^\]\s]+ )?\d+\/\d+\] (\S+)/.exec(line);
+    if (step && step[2].toUpperCase() !== 'FROM') steps.add(step[1]);
+    const hit = /^#(\d+) CACHED$/.exec(line.trim());
+    if (hit) cached.add(hit[1]);
+    const blob = BLOB.exec(line);
+    if (blob) pulled.add(blob[1]);
+    else if (!step && !/^#\d+ (DONE|CACHED)\b/.test(line)) worked.add(/^#(\d+) /.exec(line)?.[1] ?? '');
+    const importing = /^#(\d+) importing cache manifest from (\S+)/.exec(line);
+    if (importing) imports.set(importing[1], importing[2]);
+    const error = /^#(\d+) ERROR: (.*)$/.exec(line);
+    if (error) failed.set(error[1], error[2]);
+    const local = /^WARNING: local cache import at (\S+) not found/.exec(line);
+    if (local) missing.push({ ref: local[1], reason: 'not found' });
+  }
+  for (const [id, ref] of imports) {
+    const reason = failed.get(id);
+    if (reason !== undefined) missing.push({ ref, reason: /not found/.test(reason) ? 'not found' : reason });
+  }
+  return {
+    steps: steps.size,
+    cached: [...steps].filter(id => cached.has(id) || (pulled.has(id) && !worked.has(id))).length,
+    imported: [...imports].filter(([id]) => !failed.has(id)).map(([, ref]) => ref),
+    missing
+  };
+}

@@ -1,0 +1,60 @@
+import { cacheArg } from './cache.js';
+import type { Builder, CacheSpec } from './contract.js';
+
+export interface BuildRequest {
+  context: string;
+  file: string;
+  tags: string[];
+  labels: string[];
+  /** `level:key=value`; only ones this builder keeps (see buildAnnotations). */
+  annotations: string[];
+  buildArgs: Record<string, string>;
+  target: string;
+  platforms: string[];
+  noCache: boolean;
+  cacheFrom: CacheSpec[];
+  cacheTo: CacheSpec[];
+  /** SLSA provenance mode to attach, or `false`; undefined leaves buildx's default. */
+  provenance?: 'min' | 'max' | 'false';
+  /** Into the daemon's image store, or into an OCI layout directory. */
+  output: { load: true } | { layout: string };
+}
+
+export interface BuildCommand {
+  args: string[];
+  env: Record<string, string>;
+}
+
+/** The docker CLI invocation for a build with the given builder (pure). */
+export function buildCommand(req: BuildRequest, builder: Builder): BuildCommand {
+  const buildx = builder.kind === 'buildx';
+  const args = buildx ? ['buildx', 'build'] : ['build'];
+  if ('layout' in req.output) args.push('--output', `type=oci,dest=${req.output.layout},tar=false`);
+  else if (buildx) args.push('--load');
+  if (builder.kind !== 'classic') args.push('--progress=plain');
+  // The classic builder leaves a failed step's container behind unless told otherwise.
+  else args.push('--force-rm');
+  args.push('--file', req.file);
+  for (const tag of req.tags) args.push('--tag', tag);
+  for (const label of req.labels) args.push('--label', label);
+  for (const [key, value] of Object.entries(req.buildArgs)) args.push('--build-arg', `${key}=${value}`);
+  if (req.target) args.push('--target', req.target);
+  if (req.platforms.length > 0) args.push('--platform', req.platforms.join(','));
+  if (req.noCache) args.push('--no-cache');
+  if (buildx) {
+    for (const annotation of req.annotations) args.push('--annotation', annotation);
+    for (const spec of req.cacheFrom) args.push('--cache-from', cacheArg(spec));
+    for (const spec of req.cacheTo) args.push('--cache-to', cacheArg(spec));
+    if (req.provenance)
+      args.push(`--provenance=${req.provenance === 'false' ? 'false' : `mode=${req.provenance}`}`);
+  } else if (builder.kind === 'buildkit') {
+    // BuildKit built into the CLI reads inline cache from images and writes it with a build arg.
+    for (const spec of req.cacheFrom) if (spec.type === 'registry') args.push('--cache-from', spec.attrs.ref);
+    if (req.cacheTo.some(s => s.type === 'inline')) args.push('--build-arg', 'BUILDKIT_INLINE_CACHE=1');
+  }
+  args.push(req.context);
+  const env: Record<string, string> = buildx
+    ? {}
+    : { DOCKER_BUILDKIT: builder.kind === 'buildkit' ? '1' : '0' };
+  return { args, env };
+}

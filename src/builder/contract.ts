@@ -1,0 +1,83 @@
+/** builder: the one image every tag points at, and how it was built. */
+/** One `cache-from`/`cache-to` entry in docker/build-push-action's grammar. */
+export interface CacheSpec {
+  type: 'registry' | 'local' | 'inline' | 'gha' | 's3' | 'azblob';
+  attrs: Record<string, string>;
+}
+
+/** `provenance`: attach SLSA provenance (`min`/`max`), never (`false`), or where the builder can (`auto`). */
+export type ProvenanceMode = 'auto' | 'false' | 'min' | 'max';
+
+export type BuilderKind = 'buildx' | 'buildkit' | 'classic';
+
+export interface Builder {
+  kind: BuilderKind;
+  client: string;
+  server: string;
+  /** buildx's driver for the current builder: `docker`, `docker-container`, `remote`, `kubernetes`. */
+  driver?: string;
+  buildx?: string;
+  /** The daemon's image store: `containerd` holds indexes and attestations, `classic` does not. */
+  store: 'classic' | 'containerd';
+  /** The platform the runner runs natively, e.g. `linux/amd64`. */
+  native: string;
+}
+
+/** A registry cache written to a local directory during the build, uploaded once the gates pass. */
+export interface CacheUpload {
+  dir: string;
+  ref: string;
+}
+
+/** What the build cache did for this run. */
+export interface BuildCache {
+  /** Dockerfile steps run or reused (FROM lines excluded), and how many were reused. */
+  steps: number;
+  cached: number;
+  imported: string[];
+  missing: { ref: string; reason: string }[];
+  /** Where this run's cache goes: inline in the image, or registry caches uploaded after the gates. */
+  exports: string[];
+  uploads: CacheUpload[];
+}
+
+/** build: the one image every tag points at, as it was built. */
+export interface BuildResult {
+  /** The local image id: the config digest on the classic store, the manifest or index digest on containerd. */
+  imageId: string;
+  /**
+   * The manifest or index digest that will be pushed, known before the push where the store or
+   * layout holds one (containerd store, OCI layout); the classic store makes it only when pushing.
+   */
+  digest?: string;
+  platforms: string[];
+  /**
+   * Each platform's image manifest digest, where the store or layout knows them (not the classic
+   * store): the image itself, whatever attestations (with their build times) sit beside it.
+   */
+  manifests?: string[];
+  /** The OCI layout holding the image, when the builder wrote one instead of loading it. */
+  layout?: string;
+  /** Whether the runner's own platform was built, so the image can run here. */
+  runnable: boolean;
+  /** Provenance attached to the image, and why none was when it was not. */
+  provenance?: 'min' | 'max';
+  notes: string[];
+  cache?: BuildCache;
+  sizeBytes?: number;
+  /** The image the built stage starts from. */
+  base?: BaseImage;
+  builder: Builder;
+  durationMs: number;
+}
+
+/** The image the built stage starts from, and the digest the build used when known. */
+export interface BaseImage {
+  /** As the Dockerfile names it, build args substituted. */
+  reference: string;
+  digest?: string;
+  /** The Dockerfile pins it by digest: only a new pin moves it. */
+  pinned: boolean;
+  /** The FROM line. */
+  line: number;
+}

@@ -1,0 +1,72 @@
+import { docker } from '../common/docker.js';
+import { lastLines } from '../common/process.js';
+import type { Builder, BuilderKind } from './contract.js';
+
+/** Decides how to build with BuildKit given the CLI/daemon pair (pure; see detectBuilder). */
+export function chooseBuilder(hasBuildx: boolean, client: string): BuilderKind {
+  if (hasBuildx) return 'buildx';
+  // CLIs before 23.0 carry BuildKit themselves (DOCKER_BUILDKIT=1); later ones need buildx.
+  const major = Number(/^(\d+)/.exec(client)?.[1] ?? 0);
+  return major > 0 && major < 23 ? 'buildkit' : 'classic';
+}
+
+/** What a builder can do with its output (pure). */
+export interface Capabilities {
+  /** Hold several platforms in one image (an index). */
+  multiPlatform: boolean;
+  /** Attach attestations (provenance) to the image. */
+  attestations: boolean;
+  /** Where build cache can be exported: a local directory, or only inline in the image. */
+  cacheExport: 'local' | 'inline' | 'none';
+  /** Build into the daemon (`--load`) or into an OCI layout on disk. */
+  output: 'load' | 'layout';
+}
+
+export function capabilities(builder: Builder, platforms: string[]): Capabilities {
+  if (builder.kind !== 'buildx') {
+    return {
+      multiPlatform: false,
+      attestations: false,
+      cacheExport: builder.kind === 'buildkit' ? 'inline' : 'none',
+      output: 'load'
+    };
+  }
+  // The docker driver writes into the daemon's store; only the containerd store holds indexes.
+  const container = builder.driver !== undefined && builder.driver !== 'docker';
+  const rich = container || builder.store === 'containerd';
+  return {
+    multiPlatform: rich,
+    attestations: rich,
+    cacheExport: rich ? 'local' : 'inline',
+    // A container builder cannot load an index into the classic store: it writes a layout instead.
+    output: container && platforms.length > 1 ? 'layout' : 'load'
+  };
+}
+
+export async function detectBuilder(): Promise<Builder> {
+  const [version, info, buildx, inspect] = await Promise.all([
+    docker([
+      'version',
+      '--format',
+      '{{.Client.Version}}|{{.Server.Version}}|{{.Server.Os}}/{{.Server.Arch}}'
+    ]),
+    docker(['info', '--format', '{{json .DriverStatus}}']),
+    docker(['buildx', 'version']),
+    docker(['buildx', 'inspect'])
+  ]);
+  const [client = '', server = '', native = 'linux/amd64'] = version.stdout.trim().split('|');
+  if (version.exitCode !== 0 || !server) {
+    const why = lastLines(version.stderr || version.stdout, 1);
+    throw new Error(`no Docker daemon answers (${why}); Shipshape needs a runner with Docker`);
+  }
+  const kind = chooseBuilder(buildx.exitCode === 0, client);
+  return {
+    kind,
+    client,
+    server,
+    driver: kind === 'buildx' ? (/^Driver:\s+(\S+)/m.exec(inspect.stdout)?.[1] ?? 'docker') : undefined,
+    buildx: kind === 'buildx' ? /\s(v?\d+\.\d+\.\d+\S*)/.exec(buildx.stdout)?.[1] : undefined,
+    store: info.stdout.includes('io.containerd.snapshotter') ? 'containerd' : 'classic',
+    native
+  };
+}

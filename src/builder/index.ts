@@ -1,0 +1,152 @@
+import * as core from '@actions/core';
+import { mkdir, readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { docker, dockerOk } from '../common/docker.js';
+import { platformManifests, platformOf, samePlatform, topDescriptor } from '../common/oci-layout.js';
+import { inertSpan, redact } from '../common/untrusted.js';
+import { baseImage } from './base.js';
+import { capabilities, detectBuilder } from './detect.js';
+import { cacheArg, cacheExports, cacheUse, planCache, type CachePlan, type CacheSettings } from './cache.js';
+import { buildCommand, type BuildRequest } from './command.js';
+import { describeBuildFailure, failingLine, parseBuildFailure } from './failure.js';
+import { loadPlatform } from './load.js';
+import { buildAnnotations, preflight } from './preflight.js';
+import type { BuildResult, Builder, ProvenanceMode } from './contract.js';
+import type { Plan } from '../plan/contract.js';
+
+/** The inputs the build reads (named as in Inputs). */
+export interface BuildSettings extends CacheSettings {
+  context: string;
+  file: string;
+  buildArgs: Record<string, string>;
+  target: string;
+  platforms: string[];
+  provenance: ProvenanceMode;
+}
+
+const BUILDER_NOTE: Record<Builder['kind'], string> = {
+  buildx: 'BuildKit via docker buildx',
+  buildkit: 'BuildKit built into the Docker CLI (DOCKER_BUILDKIT=1)',
+  classic: 'the classic builder'
+};
+
+async function runBuild(request: BuildRequest, builder: Builder) {
+  const command = buildCommand(request, builder);
+  // The build's output comes from the Dockerfile and the context: inert in the log.
+  const result = await core.group(`Build with ${BUILDER_NOTE[builder.kind]}`, async () => {
+    const log = inertSpan();
+    try {
+      return await docker(command.args, { env: command.env, onLine: log.write });
+    } finally {
+      log.end();
+    }
+  });
+  return { ...result, log: `${result.stdout}\n${result.stderr}` };
+}
+
+/**
+ * The built image as the daemon (and the layout) know it: the local id, and where the store
+ * holds one, the digest that will be pushed and each platform's image manifest. In a layout,
+ * the runner's own platform is loaded into the daemon so that it can run.
+ */
+async function identify(
+  builder: Builder,
+  reference: string,
+  built: string[],
+  runnable: boolean,
+  layout: string | undefined
+): Promise<Pick<BuildResult, 'imageId' | 'digest' | 'manifests'>> {
+  if (layout) {
+    const top = await topDescriptor(layout);
+    const manifests = await platformManifests(layout, top);
+    const native =
+      runnable && manifests.find(m => !m.platform || samePlatform(builder.native, platformOf(m)));
+    const imageId = native ? await loadPlatform(layout, native, reference) : top.digest;
+    return { imageId, digest: top.digest, manifests: manifests.map(m => m.digest) };
+  }
+  const inspect = async (...args: string[]) =>
+    (await dockerOk(['image', 'inspect', ...args, '--format', '{{.Id}}'])).trim();
+  const imageId = await inspect(reference);
+  if (builder.store !== 'containerd') return { imageId };
+  const manifests = await Promise.all(built.map(p => inspect('--platform', p, imageId)));
+  return { imageId, digest: imageId, manifests };
+}
+
+/** Tells apart what a missing cache means: expected for a first run, worth a warning when asked for. */
+function reportCache(cache: CachePlan, asked: string[], missing: { ref: string; reason: string }[]): void {
+  for (const note of cache.dropped) core.warning(`Build cache not used: ${note}`);
+  for (const { ref, reason } of missing) {
+    const message = redact(`Build cache ${ref} could not be read (${reason}): building without it`);
+    if (asked.some(a => a.includes(ref)) || reason !== 'not found') core.warning(message);
+    else core.info(message);
+  }
+}
+
+/** Builds the image once, with every tag and label of the plan, and says what it built and reused. */
+export async function buildImage(
+  settings: BuildSettings,
+  plan: Plan,
+  pushes: boolean,
+  outputDir: string
+): Promise<BuildResult> {
+  const builder = await detectBuilder();
+  if (builder.kind === 'classic') {
+    core.warning(
+      `Docker CLI ${builder.client} has no buildx and no built-in BuildKit: building with the classic builder. ` +
+        'Install docker buildx (as on GitHub-hosted runners) for BuildKit caching and multi-platform builds.'
+    );
+  }
+  const caps = capabilities(builder, settings.platforms);
+  const checked = preflight(settings, builder, caps);
+  const dir = path.join(outputDir, 'build');
+  await mkdir(dir, { recursive: true });
+  const cache = planCache(settings, caps, plan, pushes, dir);
+  const layout = caps.output === 'layout' ? path.join(dir, 'image') : undefined;
+  const annotated = buildAnnotations(plan.annotations, builder, caps, settings.platforms);
+  if (annotated.dropped) core.info(`Annotations not on the image: ${annotated.dropped}`);
+  const request: BuildRequest = {
+    ...settings,
+    tags: plan.tags,
+    labels: plan.labels,
+    annotations: annotated.annotations,
+    cacheFrom: cache.from,
+    cacheTo: cache.to,
+    provenance: checked.provenance,
+    output: layout ? { layout } : { load: true }
+  };
+  const started = Date.now();
+  let result = await runBuild(request, builder);
+  if (result.exitCode !== 0 && !parseBuildFailure(result.log).step && cache.to.length > 0) {
+    // Nothing in the Dockerfile failed: the cache export did. Build again without it.
+    core.warning(
+      redact(
+        `Build cache export failed (${parseBuildFailure(result.log).error}): building without exporting cache`
+      )
+    );
+    Object.assign(cache, { to: [], uploads: [] });
+    result = await runBuild({ ...request, cacheTo: [] }, builder);
+  }
+  if (result.exitCode !== 0) {
+    const failure = parseBuildFailure(result.log);
+    throw new Error(describeBuildFailure(failure, await failingLine(settings.file, failure), settings.file));
+  }
+  const built = settings.platforms.length > 0 ? settings.platforms : [builder.native];
+  const runnable = built.some(p => samePlatform(builder.native, p));
+  const image = await identify(builder, plan.tags[0], built, runnable, layout);
+  const size = await docker(['image', 'inspect', '--format', '{{.Size}}', image.imageId]);
+  const used = builder.kind === 'classic' ? undefined : cacheUse(result.log);
+  if (used) reportCache(cache, settings.cacheFrom.map(cacheArg), used.missing);
+  return {
+    ...image,
+    platforms: built,
+    layout,
+    runnable,
+    provenance: checked.provenance === 'min' || checked.provenance === 'max' ? checked.provenance : undefined,
+    notes: checked.notes,
+    cache: used && { ...used, exports: cacheExports(cache), uploads: cache.uploads },
+    sizeBytes: size.exitCode === 0 ? Number(size.stdout.trim()) : undefined,
+    base: baseImage(await readFile(settings.file, 'utf8'), settings.buildArgs, settings.target, result.log),
+    builder,
+    durationMs: Date.now() - started
+  };
+}

@@ -1,0 +1,176 @@
+import { describe, expect, test } from '@jest/globals';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { capabilities } from '../../src/builder/detect.js';
+import { cacheArg, cacheExports, cacheUse, planCache, type CacheSettings } from '../../src/builder/cache.js';
+import { parseCacheSpec } from '../../src/action/input-values.js';
+import { makePlan } from '../../src/plan/index.js';
+import { ROOT } from '../helpers/docker.js';
+import { builder } from '../helpers/dockerfiles.js';
+import { eventOf, PLAN_DEFAULTS, scenario } from '../helpers/events.js';
+
+const CLASSIC = capabilities(builder(), []);
+const CONTAINERD = capabilities(builder({ store: 'containerd' }), []);
+const settings = (extra: Partial<CacheSettings> = {}): CacheSettings => ({
+  cache: true,
+  cacheFrom: [],
+  cacheTo: [],
+  noCache: false,
+  ...extra
+});
+const planOf = (kind: string) =>
+  makePlan(
+    { ...PLAN_DEFAULTS, images: ['ghcr.io/acme/app'] },
+    eventOf(scenario(kind)),
+    new Date('2026-11-24T00:00:00Z')
+  );
+const args = (specs: { type: string; attrs: Record<string, string> }[]) =>
+  specs.map(s => cacheArg(s as never));
+
+describe('cache scopes from the event', () => {
+  test.each([
+    ['push-branch', 'master', ['master']],
+    ['push-feature-branch', 'feature-Login_v2', ['feature-Login_v2', 'master']],
+    ['pull_request-opened', 'pr-2', ['pr-2', 'master']],
+    ['tag-v1.2.3', undefined, ['master']]
+  ])('%s saves to %s and reads %j', (kind, own, nearest) => {
+    expect(planOf(kind).cache).toEqual({ export: own, import: nearest });
+  });
+});
+
+describe('the default cache (no cache-from / cache-to)', () => {
+  test('classic store: inline cache, read from the branch and default-branch tags', () => {
+    const c = planCache(settings(), CLASSIC, planOf('pull_request-opened'), true, '/w');
+    expect(args(c.from)).toEqual([
+      'type=registry,ref=ghcr.io/acme/app:pr-2',
+      'type=registry,ref=ghcr.io/acme/app:master'
+    ]);
+    expect(args(c.to)).toEqual(['type=inline']);
+    expect(c.uploads).toEqual([]);
+  });
+
+  test('containerd store: a registry cache per branch, written locally and uploaded after the gates', () => {
+    const c = planCache(settings(), CONTAINERD, planOf('push-feature-branch'), true, '/w');
+    expect(args(c.from)).toEqual([
+      'type=registry,ref=ghcr.io/acme/app:buildcache-feature-Login_v2',
+      'type=registry,ref=ghcr.io/acme/app:buildcache-master'
+    ]);
+    expect(args(c.to)).toEqual(['type=local,mode=max,dest=/w/cache-0']);
+    expect(c.uploads).toEqual([{ dir: '/w/cache-0', ref: 'ghcr.io/acme/app:buildcache-feature-Login_v2' }]);
+    expect(cacheExports(c)).toEqual(['type=registry,ref=ghcr.io/acme/app:buildcache-feature-Login_v2']);
+  });
+
+  test('a run that does not push reads the cache but saves none', () => {
+    const c = planCache(settings(), CONTAINERD, planOf('pull_request-fork'), false, '/w');
+    expect(c.from).toHaveLength(2);
+    expect(c.to).toEqual([]);
+  });
+
+  test('cache: false turns it off; no-cache drops every import', () => {
+    expect(planCache(settings({ cache: false }), CLASSIC, planOf('push-branch'), true, '/w')).toMatchObject({
+      from: [],
+      to: []
+    });
+    expect(planCache(settings({ noCache: true }), CLASSIC, planOf('push-branch'), true, '/w').from).toEqual(
+      []
+    );
+  });
+
+  test('the classic builder has no cache: given entries are dropped with the reason', () => {
+    const c = planCache(
+      settings({ cacheFrom: [parseCacheSpec('user/app:cache', 'cache-from')] }),
+      capabilities(builder({ kind: 'classic', driver: undefined }), []),
+      planOf('push-branch'),
+      true,
+      '/w'
+    );
+    expect(c).toMatchObject({ from: [], to: [] });
+    expect(c.dropped).toEqual([
+      'type=registry,ref=user/app:cache: the classic builder has no cache import or export'
+    ]);
+  });
+});
+
+describe('given cache-from / cache-to', () => {
+  const given = settings({
+    cacheFrom: [parseCacheSpec('type=gha', 'cache-from')],
+    cacheTo: [parseCacheSpec('type=registry,ref=ghcr.io/acme/app:cache,mode=max', 'cache-to')]
+  });
+
+  test('replace the default; a registry export is deferred to after the gates', () => {
+    const c = planCache(given, CONTAINERD, planOf('push-branch'), true, '/w');
+    expect(args(c.from)).toEqual(['type=gha']);
+    expect(args(c.to)).toEqual(['type=local,mode=max,dest=/w/cache-0']);
+    expect(c.uploads).toEqual([{ dir: '/w/cache-0', ref: 'ghcr.io/acme/app:cache' }]);
+  });
+
+  test('on the classic store only inline export exists: others are dropped, naming why', () => {
+    const c = planCache(given, CLASSIC, planOf('push-branch'), true, '/w');
+    expect(c.to).toEqual([]);
+    expect(c.dropped[0]).toMatch(/the docker driver on the classic image store exports inline cache only/);
+  });
+});
+
+describe("the inputs' grammar (docker/build-push-action)", () => {
+  test.each([
+    ['user/app:cache', 'type=registry,ref=user/app:cache'],
+    ['type=registry,ref=user/app:cache,mode=max', 'type=registry,ref=user/app:cache,mode=max'],
+    ['ref=user/app:cache', 'type=registry,ref=user/app:cache'],
+    ['type=local,src=/tmp/c', 'type=local,src=/tmp/c'],
+    ['type=gha,scope=build-"a,b"', 'type=gha,scope="build-a,b"']
+  ])('%s', (line, arg) => {
+    expect(cacheArg(parseCacheSpec(line, 'cache-from'))).toBe(arg);
+  });
+
+  test.each([
+    ['type=nfs,ref=x', 'needs type= one of registry, local, inline, gha, s3, azblob'],
+    ['type=registry,mode=max', 'needs ref='],
+    ['type=local,src=/x', 'needs dest='],
+    ['type=inline,mode=some', 'has mode= other than min or max']
+  ])('%s is refused', (line, message) => {
+    expect(() => parseCacheSpec(line, 'cache-to')).toThrow(`input "cache-to": "${line}" ${message}`);
+  });
+});
+
+describe('what the build reused, from real BuildKit logs', () => {
+  const log = (name: string) => readFileSync(path.join(ROOT, 'test/builder/logs', name), 'utf8');
+
+  test('a cold build cache fed from the registry: 6 of 6 steps cached, one source missing', () => {
+    expect(cacheUse(log('import-hit-and-miss.log'))).toEqual({
+      steps: 6,
+      cached: 6,
+      imported: ['127.0.0.1:5055/flask/app:main'],
+      missing: [{ ref: '127.0.0.1:5055/flask/app:nope', reason: 'not found' }]
+    });
+  });
+
+  test('a COPY whose cached layers were pulled under its own step, ending DONE, counts as cached', () => {
+    expect(cacheUse(log('cold-copy-layers-pulled.log'))).toMatchObject({ steps: 3, cached: 3 });
+  });
+
+  test('the same on the classic store, where the pulls read "pulling sha256:…"', () => {
+    const classic = log('cold-copy-layers-pulled.log').replace(
+      /^#9 (sha256:[0-9a-f]{64}) .*$/gm,
+      '#9 pulling $1\n#9 pulling $1 0.0s done'
+    );
+    expect(classic).toContain('#9 pulling sha256:');
+    expect(cacheUse(classic)).toMatchObject({ steps: 3, cached: 3 });
+  });
+
+  test('a step that printed output of its own is not counted as cached', () => {
+    const ran = log('cold-copy-layers-pulled.log').replace(
+      '#9 DONE 0.1s',
+      '#9 0.052 copied app.txt\n#9 DONE 0.1s'
+    );
+    expect(cacheUse(ran)).toMatchObject({ steps: 3, cached: 2 });
+  });
+
+  test('a local cache that is not there: named, nothing cached', () => {
+    expect(cacheUse(log('local-miss.log'))).toEqual({
+      steps: 6,
+      cached: 0,
+      imported: [],
+      missing: [{ ref: '/tmp/no-such-cache', reason: 'not found' }]
+    });
+  });
+});
