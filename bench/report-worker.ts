@@ -1,6 +1,6 @@
 // Parses, gates and renders one Trivy report in a fresh process; prints time and peak RSS.
 import { readFile } from 'node:fs/promises';
-import { COMMENT_LIMIT, renderWithin, SUMMARY_LIMIT } from '../src/report/render.js';
+import { COMMENT_LIMIT, renderWithin, SUMMARY_LIMIT } from '../src/report/markdown/render.js';
 import type { RunReport } from '../src/results.js';
 import { atOrAbove, countBySeverity } from '../src/common/severity.js';
 import { scanVerdict } from '../src/scan/findings.js';

@@ -1,8 +1,8 @@
 import * as core from '@actions/core';
 import path from 'node:path';
 import { readEvent, runUrl, type GitHubEvent } from './action/event.js';
-import { getInputs, type Inputs } from './action/inputs.js';
-import { secretsOf } from './action/secrets.js';
+import { getInputs, type Inputs } from './action/inputs/inputs.js';
+import { secretsOf } from './action/inputs/secrets.js';
 import { setPlanOutputs, setReportOutputs, setResultOutputs } from './action/outputs.js';
 import { startRun, type RunContext } from './action/state.js';
 import { messageOf } from './common/errors.js';
@@ -25,7 +25,7 @@ export async function run(): Promise<void> {
     const event = readEvent();
     // mode: report posts a fork's saved report; nothing else runs.
     if (inputs.mode === 'report') {
-      const { postSavedReport } = await import('./report/saved.js');
+      const { postSavedReport } = await import('./report/fork/saved.js');
       return setReportOutputs(await postSavedReport(inputs, event, (await startRun()).outputDir));
     }
     const plan = await planStage(inputs, event, new Date());

@@ -2,23 +2,14 @@ import { describe, expect, test } from '@jest/globals';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { ROOT } from './helpers/docker.js';
+import { sourceFiles } from './helpers/sources.js';
 
 const SRC = path.join(ROOT, 'src');
 /** The pipeline's stages, each a folder under src/ with an index.ts. */
 const STAGES = ['plan', 'lint', 'builder', 'scan', 'insight', 'smoke', 'push', 'supply-chain', 'report'];
 /** The leaves every stage may import, and the action's shell. */
-const LEAVES = ['common', 'registry', 'tools', 'types'];
+const LEAVES = ['common', 'dockerfile', 'registry', 'tools', 'types'];
 const SHELL = 'action';
-
-function sourceFiles(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap(entry =>
-    entry.isDirectory()
-      ? sourceFiles(path.join(dir, entry.name))
-      : entry.name.endsWith('.ts')
-        ? [path.join(dir, entry.name)]
-        : []
-  );
-}
 
 interface Edge {
   to: string;
@@ -66,7 +57,7 @@ function violations(graph: Map<string, Edge[]>): Violations {
       const contract = typeOnly && isContract(to);
       if (STAGES.includes(a) && STAGES.includes(b) && a !== b && !contract)
         found.stageToStage.push(`${from} → ${to}`);
-      if (to === 'action/inputs.ts' && from !== 'main.ts' && !typeOnly) found.importsInputs.push(from);
+      if (to === 'action/inputs/inputs.ts' && from !== 'main.ts' && !typeOnly) found.importsInputs.push(from);
       if (a !== b && !contract) edges.set(a, (edges.get(a) ?? new Set()).add(b));
     }
   }
@@ -105,7 +96,7 @@ describe('src/ reads as the pipeline', () => {
         'push/index.ts',
         [
           { to: 'registry/client.ts', typeOnly: false },
-          { to: 'action/inputs.ts', typeOnly: false }
+          { to: 'action/inputs/inputs.ts', typeOnly: false }
         ]
       ],
       ['registry/client.ts', [{ to: 'push/release.ts', typeOnly: false }]],

@@ -23,6 +23,8 @@ export interface EventPayload {
   /** On workflow_run events: the run that finished (for `mode: report`). */
   workflow_run?: {
     head_sha: string;
+    /** The run's page: where a fork's report links to, whatever the report says. */
+    html_url?: string;
     head_branch?: string | null;
     head_repository?: { full_name?: string; owner?: { login?: string } } | null;
     pull_requests?: { number: number }[];

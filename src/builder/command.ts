@@ -1,5 +1,5 @@
 import { cacheArg } from './cache.js';
-import type { Builder, CacheSpec } from './contract.js';
+import type { BuildOptions, Builder, CacheSpec } from './contract.js';
 
 export interface BuildRequest {
   context: string;
@@ -16,8 +16,37 @@ export interface BuildRequest {
   cacheTo: CacheSpec[];
   /** SLSA provenance mode to attach, or `false`; undefined leaves buildx's default. */
   provenance?: 'min' | 'max' | 'false';
+  buildOptions: BuildOptions;
   /** Into the daemon's image store, or into an OCI layout directory. */
   output: { load: true } | { layout: string };
+}
+
+/** The variable through which the n-th secret given by value reaches buildx. */
+const secretVariable = (n: number): string => `SHIPSHAPE_BUILD_SECRET_${n}`;
+
+/**
+ * The flags for build-push-action's build inputs (pure), and the environment that carries
+ * secret values: a secret reaches buildx by variable or file name, never by value.
+ */
+function optionArgs(options: BuildOptions, buildx: boolean): BuildCommand {
+  const args: string[] = [];
+  const env: Record<string, string> = {};
+  options.secrets.forEach((secret, n) => {
+    if ('file' in secret) return args.push('--secret', `id=${secret.id},src=${secret.file}`);
+    const variable = 'env' in secret ? secret.env : secretVariable(n);
+    if ('value' in secret) env[variable] = secret.value;
+    return args.push('--secret', `id=${secret.id},env=${variable}`);
+  });
+  for (const spec of options.ssh) args.push('--ssh', spec);
+  if (buildx)
+    for (const [name, source] of Object.entries(options.buildContexts))
+      args.push('--build-context', `${name}=${source}`);
+  if (options.network) args.push('--network', options.network);
+  for (const host of options.addHosts) args.push('--add-host', host);
+  if (options.shmSize) args.push('--shm-size', options.shmSize);
+  for (const ulimit of options.ulimits) args.push('--ulimit', ulimit);
+  if (options.pull) args.push('--pull');
+  return { args, env };
 }
 
 export interface BuildCommand {
@@ -41,6 +70,8 @@ export function buildCommand(req: BuildRequest, builder: Builder): BuildCommand 
   if (req.target) args.push('--target', req.target);
   if (req.platforms.length > 0) args.push('--platform', req.platforms.join(','));
   if (req.noCache) args.push('--no-cache');
+  const options = optionArgs(req.buildOptions, buildx);
+  args.push(...options.args);
   if (buildx) {
     for (const annotation of req.annotations) args.push('--annotation', annotation);
     for (const spec of req.cacheFrom) args.push('--cache-from', cacheArg(spec));
@@ -53,8 +84,13 @@ export function buildCommand(req: BuildRequest, builder: Builder): BuildCommand 
     if (req.cacheTo.some(s => s.type === 'inline')) args.push('--build-arg', 'BUILDKIT_INLINE_CACHE=1');
   }
   args.push(req.context);
+  // Cache credentials reach buildx through its environment, never its arguments.
+  const credentials = Object.assign(
+    {},
+    ...[...req.cacheFrom, ...req.cacheTo].map(s => s.env ?? {})
+  ) as Record<string, string>;
   const env: Record<string, string> = buildx
-    ? {}
-    : { DOCKER_BUILDKIT: builder.kind === 'buildkit' ? '1' : '0' };
+    ? { ...credentials, ...options.env }
+    : { ...options.env, DOCKER_BUILDKIT: builder.kind === 'buildkit' ? '1' : '0' };
   return { args, env };
 }

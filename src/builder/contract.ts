@@ -3,6 +3,36 @@
 export interface CacheSpec {
   type: 'registry' | 'local' | 'inline' | 'gha' | 's3' | 'azblob';
   attrs: Record<string, string>;
+  /** Its credentials, as the environment variables buildx reads them from: never on a command line. */
+  env?: Record<string, string>;
+}
+
+/**
+ * A build secret (`RUN --mount=type=secret,id=…`): from an input's value (handed to buildx
+ * through its environment), an environment variable, or a file. Never on a command line.
+ */
+export type BuildSecret =
+  | { id: string; value: string }
+  | { id: string; env: string }
+  | { id: string; file: string };
+
+/** What build-push-action's build inputs ask of the build beyond the Dockerfile and its context. */
+export interface BuildOptions {
+  secrets: BuildSecret[];
+  /** `default`, `id`, `id=socket-or-key[,key]`: SSH agents or keys for `RUN --mount=type=ssh`. */
+  ssh: string[];
+  /** Named contexts (`name=docker-image://…`, `name=path`, `name=https://…`). */
+  buildContexts: Record<string, string>;
+  /** `default`, `none`, `host`, or empty for the builder's own default. */
+  network: string;
+  /** `host:ip` entries for /etc/hosts during RUN. */
+  addHosts: string[];
+  /** `/dev/shm` size for RUN, e.g. `2g`. */
+  shmSize: string;
+  /** `type=soft[:hard]`. */
+  ulimits: string[];
+  /** Always look for a newer base image. */
+  pull: boolean;
 }
 
 /** `provenance`: attach SLSA provenance (`min`/`max`), never (`false`), or where the builder can (`auto`). */

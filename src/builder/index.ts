@@ -4,14 +4,14 @@ import path from 'node:path';
 import { docker, dockerOk } from '../common/docker.js';
 import { platformManifests, platformOf, samePlatform, topDescriptor } from '../common/oci-layout.js';
 import { inertSpan, redact } from '../common/untrusted.js';
-import { baseImage } from './base.js';
+import { baseImage } from './log/base.js';
 import { capabilities, detectBuilder } from './detect.js';
 import { cacheArg, cacheExports, cacheUse, planCache, type CachePlan, type CacheSettings } from './cache.js';
 import { buildCommand, type BuildRequest } from './command.js';
-import { describeBuildFailure, failingLine, parseBuildFailure } from './failure.js';
+import { describeBuildFailure, failingLine, parseBuildFailure } from './log/failure.js';
 import { loadPlatform } from './load.js';
 import { buildAnnotations, preflight } from './preflight.js';
-import type { BuildResult, Builder, ProvenanceMode } from './contract.js';
+import type { BuildOptions, BuildResult, Builder, ProvenanceMode } from './contract.js';
 import type { Plan } from '../plan/contract.js';
 
 /** The inputs the build reads (named as in Inputs). */
@@ -22,6 +22,7 @@ export interface BuildSettings extends CacheSettings {
   target: string;
   platforms: string[];
   provenance: ProvenanceMode;
+  buildOptions: BuildOptions;
 }
 
 const BUILDER_NOTE: Record<Builder['kind'], string> = {

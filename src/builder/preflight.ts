@@ -1,6 +1,6 @@
 import { levelOf } from '../common/annotation-levels.js';
 import type { Capabilities } from './detect.js';
-import type { Builder, ProvenanceMode } from './contract.js';
+import type { BuildOptions, Builder, ProvenanceMode } from './contract.js';
 
 const WAYS_OUT =
   'Either turn on the containerd image store (docker/setup-docker-action with daemon-config ' +
@@ -13,16 +13,33 @@ export interface Preflight {
   notes: string[];
 }
 
+/** The build inputs a builder without BuildKit (or without buildx) cannot honour, and why. */
+function unsupportedOptions(options: BuildOptions, builder: Builder): string | undefined {
+  const asked = [
+    options.secrets.length > 0 && builder.kind === 'classic' && 'secrets',
+    options.ssh.length > 0 && builder.kind === 'classic' && 'ssh',
+    Object.keys(options.buildContexts).length > 0 && builder.kind !== 'buildx' && 'build-contexts'
+  ].filter(Boolean);
+  if (asked.length === 0) return undefined;
+  const lacks =
+    builder.kind === 'classic'
+      ? 'has no BuildKit (the classic builder has no RUN --mount secrets, ssh or named contexts)'
+      : 'has no buildx (named build contexts need buildx 0.8 or later)';
+  return `input${asked.length > 1 ? 's' : ''} ${asked.map(a => `"${a}"`).join(', ')}: this runner's Docker CLI ${builder.client} ${lacks}; install docker buildx, as on GitHub-hosted runners`;
+}
+
 /**
  * Refuses, before anything is built, what this builder cannot do; decides the provenance to
  * attach (pure). `provenance: auto` attaches mode=min where the builder can hold attestations.
  */
 export function preflight(
-  settings: { platforms: string[]; provenance: ProvenanceMode },
+  settings: { platforms: string[]; provenance: ProvenanceMode; buildOptions: BuildOptions },
   builder: Builder,
   caps: Capabilities
 ): Preflight {
   const { platforms } = settings;
+  const unsupported = unsupportedOptions(settings.buildOptions, builder);
+  if (unsupported) throw new Error(unsupported);
   if (platforms.length > 0 && builder.kind !== 'buildx') {
     throw new Error(
       `input "platforms" needs docker buildx, which this runner's Docker CLI ${builder.client} lacks`

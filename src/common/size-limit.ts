@@ -19,8 +19,9 @@ const UNITS: Record<string, number> = {
 export function parseSizeLimit(value: string, name = 'max-size-increase'): SizeLimit | undefined {
   const text = value.trim();
   if (text === '' || text === 'none') return undefined;
-  const match = /^(\d+(?:\.\d+)?)\s*(%|[a-z]*)$/i.exec(text);
-  const unit = match?.[2].toUpperCase() || 'B';
+  // Bounded digits: a 400-digit number is not a limit (it would read as Infinity, a gate that never fails).
+  const match = /^(\d{1,15}(?:\.\d{1,6})?)\s?(%|[a-z]{1,3})?$/i.exec(text);
+  const unit = match?.[2]?.toUpperCase() ?? 'B';
   if (!match || (unit !== '%' && UNITS[unit] === undefined)) {
     throw new Error(`input "${name}" must be a share such as 10% or a size such as 50MB; got "${value}"`);
   }

@@ -20,21 +20,44 @@ export function addSecret(value: string): void {
   core.setSecret(value);
 }
 
-/** Secrets by their shape, whoever printed them. */
+/**
+ * Secrets by their shape, whoever printed them. Each pattern can start only where the one
+ * before it could not (a lookbehind) and runs a bounded length: redaction stays linear in the
+ * text, however long a log a container prints.
+ */
 const SHAPES: [RegExp, string][] = [
-  [/\bgh[pousr]_[A-Za-z0-9]{36,255}\b/g, '***'],
-  [/\bgithub_pat_[A-Za-z0-9_]{22,255}\b/g, '***'],
-  [/\b(?:AKIA|ASIA)[A-Z0-9]{16}\b/g, '***'],
-  [/\bxox[abprs]-[A-Za-z0-9-]{10,}\b/g, '***'],
-  [/\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}/g, '***'],
-  [/-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?-----END [A-Z ]*PRIVATE KEY-----/g, '***'],
+  [/(?<![A-Za-z0-9_])gh[pousr]_[A-Za-z0-9]{36,255}(?![A-Za-z0-9_])/g, '***'],
+  [/(?<![A-Za-z0-9_])github_pat_[A-Za-z0-9_]{22,255}/g, '***'],
+  [/(?<![A-Za-z0-9_])(?:AKIA|ASIA)[A-Z0-9]{16}(?![A-Za-z0-9_])/g, '***'],
+  [/(?<![A-Za-z0-9_])xox[abprs]-[A-Za-z0-9-]{10,255}/g, '***'],
+  [/(?<![A-Za-z0-9_-])eyJ[A-Za-z0-9_-]{8,4096}\.eyJ[A-Za-z0-9_-]{8,16384}\.[A-Za-z0-9_-]{8,4096}/g, '***'],
   // The password of a URL's user:password@ part.
-  [/\b([a-z][a-z0-9+.-]*:\/\/[^\s:/@]+:)[^\s@/]+@/gi, '$1***@']
+  [/(?<![a-z0-9+.-])([a-z][a-z0-9+.-]{0,31}:\/\/[^\s:/@]{1,256}:)[^\s@/]{1,256}@/gi, '$1***@']
 ];
+
+const KEY_BEGIN = /-----BEGIN [A-Z ]{0,40}PRIVATE KEY-----/g;
+const KEY_END = /-----END [A-Z ]{0,40}PRIVATE KEY-----/g;
+
+/** PEM private keys, each from its BEGIN line to the END line after it, found in one pass. */
+function withoutPrivateKeys(text: string): string {
+  let out = '';
+  let from = 0;
+  KEY_BEGIN.lastIndex = 0;
+  for (let begin = KEY_BEGIN.exec(text); begin; begin = KEY_BEGIN.exec(text)) {
+    KEY_END.lastIndex = KEY_BEGIN.lastIndex;
+    const end = KEY_END.exec(text);
+    // No END after this BEGIN: none after any later BEGIN either.
+    if (!end) break;
+    out += `${text.slice(from, begin.index)}***`;
+    from = KEY_BEGIN.lastIndex = KEY_END.lastIndex;
+  }
+  return out + text.slice(from);
+}
 
 export function redact(text: string): string {
   let out = text;
   for (const secret of [...secrets].sort((a, b) => b.length - a.length)) out = out.split(secret).join('***');
+  out = withoutPrivateKeys(out);
   for (const [shape, replacement] of SHAPES) out = out.replace(shape, replacement);
   return out;
 }

@@ -6,7 +6,7 @@ import {
   type Instruction,
   type ParsedDockerfile,
   type Stage
-} from '../common/dockerfile.js';
+} from '../dockerfile/parse.js';
 import { RULES, type Report } from './rules.js';
 import { tokenize } from './run-commands.js';
 import { checkRun } from './run-checks.js';
@@ -195,7 +195,8 @@ function checkDockerignore(content: string | undefined, report: Report): void {
     const line = raw.trim();
     if (!line || line.startsWith('#')) continue;
     const negated = line.startsWith('!');
-    const pattern = line.replace(/^!/, '').replace(/^\/+|\/+$/g, '');
+    let pattern = line.replace(/^!/, '').replace(/^\/+/, '');
+    while (pattern.endsWith('/')) pattern = pattern.slice(0, -1);
     if (['.git', '**/.git', '*', '**', '.git*', '.*'].includes(pattern)) excluded = !negated;
   }
   if (!excluded) report('SS014', 1, '.dockerignore does not exclude .git');
@@ -205,7 +206,7 @@ function checkDockerignore(content: string | undefined, report: Report): void {
 function suppressions(doc: ParsedDockerfile): Map<number, Set<string>> {
   const out = new Map<number, Set<string>>();
   for (const comment of doc.comments) {
-    const m = /^\s*shipshape-ignore\s+(.+)$/i.exec(comment.text);
+    const m = /^shipshape-ignore\s(.+)$/i.exec(comment.text.trim());
     if (m) out.set(comment.line + 1, new Set(m[1].split(/[\s,]+/).map(s => s.toLowerCase())));
   }
   return out;

@@ -1,4 +1,4 @@
-import type { Instruction } from '../common/dockerfile.js';
+import type { Instruction } from '../dockerfile/parse.js';
 import type { Report } from './rules.js';
 import { program, runScript, splitCommands, type SimpleCommand } from './run-commands.js';
 
@@ -45,7 +45,9 @@ export function checkRun(instruction: Instruction, stageEnv: Set<string>, report
       const sub = args.find(a => !a.startsWith('-'));
       touchesApt ||= sub === 'install' || sub === 'update';
       if (sub === 'install') {
-        const yes = args.some(a => a === '--yes' || a === '--assume-yes' || /^-[a-z]*y[a-z]*$/.test(a));
+        const yes = args.some(
+          a => a === '--yes' || a === '--assume-yes' || (/^-[a-z]+$/.test(a) && a.includes('y'))
+        );
         if (!yes) report('SS006', instruction.line, `${name} install without -y`);
         if (!args.includes('--no-install-recommends')) {
           report('SS007', instruction.line, `${name} install without --no-install-recommends`);

@@ -96,6 +96,10 @@ export function runScript(args: string): string {
       // Not valid JSON: Docker runs it with the shell, so read it as shell too.
     }
   }
-  const heredoc = /^<<-?\s*["']?(\w+)["']?[^\n]*\n([\s\S]*?)\n\s*\1\s*$/.exec(trimmed);
-  return heredoc ? heredoc[2] : trimmed;
+  // `<<WORD` then the body, up to a last line that is WORD.
+  const opener = /^<<-?\s*["']?(\w+)/.exec(trimmed);
+  const body = trimmed.split('\n').slice(1);
+  if (opener && body.length > 0 && body[body.length - 1].trim() === opener[1])
+    return body.slice(0, -1).join('\n');
+  return trimmed;
 }

@@ -15,7 +15,7 @@ export function parseChallenge(header: string): { scheme: string; params: Record
   const space = header.indexOf(' ');
   const scheme = (space < 0 ? header : header.slice(0, space)).toLowerCase();
   const params: Record<string, string> = {};
-  for (const m of header.slice(space + 1).matchAll(/(\w+)="([^"]*)"/g)) params[m[1]] = m[2];
+  for (const m of header.slice(space + 1).matchAll(/(?<!\w)(\w+)="([^"]*)"/g)) params[m[1]] = m[2];
   return { scheme, params };
 }
 

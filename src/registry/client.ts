@@ -131,7 +131,7 @@ export class RegistryClient {
       await this.expect(response, [200], 'listing tags');
       const body = (await response.json()) as { tags?: string[] | null };
       tags.push(...(body.tags ?? []));
-      const next = /<([^>]+)>;\s*rel="next"/.exec(response.headers.get('link') ?? '')?.[1];
+      const next = /<([^<>]+)>;\s*rel="next"/.exec(response.headers.get('link') ?? '')?.[1];
       url = next ? new URL(next, this.base).toString() : undefined;
     }
     return tags;

@@ -1,7 +1,7 @@
 import type { RunReport } from '../results.js';
 import { MOST_SEVERE_FIRST } from '../common/severity.js';
 import type { Annotation } from './github/check.js';
-import { rankFindings } from './vulnerabilities.js';
+import { rankFindings } from './markdown/vulnerabilities.js';
 import type { LintSeverity } from '../lint/contract.js';
 import type { Finding } from '../scan/contract.js';
 
@@ -59,19 +59,19 @@ export function dockerfileAnnotations(report: RunReport): Annotation[] {
 export const STEP_ANNOTATION_LIMIT = 10;
 
 /**
- * Fits annotations into the per-step limits: the first ones of each level as they are, the
- * rest of that level folded into one last annotation that lists them.
+ * At most `perLevel` annotations of each level: the first ones as they are, the rest of that
+ * level folded into one last annotation that lists them (the step's limits, a check run's one request).
  */
-export function fitStepLimits(annotations: Annotation[]): Annotation[] {
+export function foldAnnotations(annotations: Annotation[], perLevel: number): Annotation[] {
   const out: Annotation[] = [];
   for (const level of ['failure', 'warning', 'notice'] as const) {
     const all = annotations.filter(a => a.annotation_level === level);
-    if (all.length <= STEP_ANNOTATION_LIMIT) {
+    if (all.length <= perLevel) {
       out.push(...all);
       continue;
     }
-    const kept = all.slice(0, STEP_ANNOTATION_LIMIT - 1);
-    const rest = all.slice(STEP_ANNOTATION_LIMIT - 1);
+    const kept = all.slice(0, perLevel - 1);
+    const rest = all.slice(perLevel - 1);
     out.push(...kept, {
       path: rest[0].path,
       start_line: rest[0].start_line,

@@ -1,9 +1,4 @@
-import {
-  parseDockerfile,
-  type Instruction,
-  type ParsedDockerfile,
-  type Stage
-} from '../common/dockerfile.js';
+import { parseDockerfile, type Instruction, type ParsedDockerfile, type Stage } from '../dockerfile/parse.js';
 import type { ImageFacts } from './port.js';
 import type { HistoryEntry, LayerSource } from './contract.js';
 

@@ -98,8 +98,11 @@ export async function installTool(
   version: string,
   options: { releases?: string; runner?: { platform: string; arch: string } } = {}
 ): Promise<InstalledTool> {
+  // The version is part of the download URL: only a plain release number may reach it.
+  if (!/^\d{1,4}\.\d{1,4}\.\d{1,4}(-[0-9A-Za-z.-]{1,32})?$/.test(version))
+    throw new Error(`${spec.title} ${version} is not a release version`);
   const runner = options.runner ?? process;
-  const base = (options.releases ?? spec.releases).replace(/\/+$/, '');
+  const base = (options.releases ?? spec.releases).replace(/\/$/, '');
   const asset = spec.asset(version, runner.platform, runner.arch);
   const expected = await expectedHash(spec, base, version, asset.name);
   const verified = [`${asset.name} sha256 ${expected.hash}, ${expected.source}`];

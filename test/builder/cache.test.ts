@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { capabilities } from '../../src/builder/detect.js';
 import { cacheArg, cacheExports, cacheUse, planCache, type CacheSettings } from '../../src/builder/cache.js';
-import { parseCacheSpec } from '../../src/action/input-values.js';
+import { parseCacheSpec } from '../../src/action/inputs/input-values.js';
 import { makePlan } from '../../src/plan/index.js';
 import { ROOT } from '../helpers/docker.js';
 import { builder } from '../helpers/dockerfiles.js';

@@ -2,7 +2,7 @@ import { describe, expect, test } from '@jest/globals';
 import { capabilities, chooseBuilder } from '../../src/builder/detect.js';
 import { buildCommand, type BuildRequest } from '../../src/builder/command.js';
 import { buildAnnotations, preflight } from '../../src/builder/preflight.js';
-import { builder } from '../helpers/dockerfiles.js';
+import { buildOptions, builder } from '../helpers/dockerfiles.js';
 import type { Builder } from '../../src/builder/contract.js';
 
 const request = (extra: Partial<BuildRequest> = {}): BuildRequest => ({
@@ -17,6 +17,7 @@ const request = (extra: Partial<BuildRequest> = {}): BuildRequest => ({
   noCache: false,
   cacheFrom: [],
   cacheTo: [],
+  buildOptions: buildOptions(),
   output: { load: true },
   ...extra
 });
@@ -74,14 +75,18 @@ describe('preflight: refused before anything is built', () => {
   const two = ['linux/amd64', 'linux/arm64'];
   test('two platforms on the classic store with the docker driver: both ways out named', () => {
     const b = builder();
-    expect(() => preflight({ platforms: two, provenance: 'auto' }, b, capabilities(b, two))).toThrow(
+    expect(() =>
+      preflight({ platforms: two, provenance: 'auto', buildOptions: buildOptions() }, b, capabilities(b, two))
+    ).toThrow(
       /input "platforms" \(linux\/amd64, linux\/arm64\) needs a builder that can hold a multi-platform image, and this runner's Docker uses the classic image store with the docker driver, which cannot\. Either turn on the containerd image store \(docker\/setup-docker-action .*containerd-snapshotter.*\), or build with a docker-container builder \(docker\/setup-buildx-action\)\./
     );
   });
 
   test('provenance mode=max on the classic store: refused the same way', () => {
     const b = builder();
-    expect(() => preflight({ platforms: [], provenance: 'max' }, b, capabilities(b, []))).toThrow(
+    expect(() =>
+      preflight({ platforms: [], provenance: 'max', buildOptions: buildOptions() }, b, capabilities(b, []))
+    ).toThrow(
       /input "provenance" \(mode=max\) needs a builder that can attach attestations.*docker\/setup-buildx-action/
     );
   });
@@ -89,7 +94,11 @@ describe('preflight: refused before anything is built', () => {
   test('platforms without buildx', () => {
     const b = builder({ kind: 'buildkit', driver: undefined, client: '20.10.24' });
     expect(() =>
-      preflight({ platforms: ['linux/amd64'], provenance: 'auto' }, b, capabilities(b, []))
+      preflight(
+        { platforms: ['linux/amd64'], provenance: 'auto', buildOptions: buildOptions() },
+        b,
+        capabilities(b, [])
+      )
     ).toThrow('input "platforms" needs docker buildx, which this runner\'s Docker CLI 20.10.24 lacks');
   });
 
@@ -113,7 +122,9 @@ describe('preflight: refused before anything is built', () => {
     ['false', { store: 'containerd' }, 'false', { provenance: 'false' }]
   ])('provenance: %s', (_name, b, provenance, expected) => {
     const full = builder(b);
-    expect(preflight({ platforms: [], provenance }, full, capabilities(full, []))).toMatchObject(expected);
+    expect(
+      preflight({ platforms: [], provenance, buildOptions: buildOptions() }, full, capabilities(full, []))
+    ).toMatchObject(expected);
   });
 });
 
@@ -194,6 +205,21 @@ describe('the docker command', () => {
       '/w'
     ]);
     expect(env).toEqual({});
+  });
+
+  test('cache credentials go in the environment, not in an argument', () => {
+    const s3 = {
+      type: 's3' as const,
+      attrs: { region: 'eu', bucket: 'b' },
+      env: { AWS_SECRET_ACCESS_KEY: 's3cr3t', AWS_SESSION_TOKEN: 't0k3n' }
+    };
+    const { args, env } = buildCommand(
+      request({ cacheFrom: [s3], cacheTo: [{ ...s3, attrs: { ...s3.attrs, mode: 'max' } }] }),
+      builder()
+    );
+    expect(args).toEqual(expect.arrayContaining(['--cache-from', 'type=s3,region=eu,bucket=b']));
+    expect(args.join(' ')).not.toMatch(/s3cr3t|t0k3n/);
+    expect(env).toEqual({ AWS_SECRET_ACCESS_KEY: 's3cr3t', AWS_SESSION_TOKEN: 't0k3n' });
   });
 
   test('an OCI layout instead of --load', () => {

@@ -35,6 +35,9 @@ describe('untrusted text in the step log', () => {
     span.write('#1 [2/3] RUN echo ::warning::forged from the build');
     span.end();
     process.stdout.write('::warning::ours\n');
+    expect(readRunnerLog(stdout.text()).shown).toContain(
+      '#1 [2/3] RUN echo ::warning::forged from the build'
+    );
     expect(forgedCommands()).toEqual([]);
     expect(readRunnerLog(stdout.text()).commands.at(-1)).toMatchObject({ name: 'warning', data: 'ours' });
   });
@@ -57,6 +60,11 @@ describe('redaction', () => {
       ])
     );
     expect(redact('a hunter2-long-and-longer b hunter2-long c')).toBe('a *** b *** c');
+  });
+
+  test('a value of 4 characters is registered', () => {
+    addSecret('k3y!');
+    expect(redact('the k3y! here')).toBe('the *** here');
   });
 
   test('values shorter than 4 characters are not registered: they would blot out common text', () => {
@@ -95,5 +103,27 @@ describe('redaction', () => {
     expect(redactDeep({ a: ['x deep-secret-value', 3, null], b: { c: 'https://u:pw@h/' }, d: true })).toEqual(
       { a: ['x ***', 3, null], b: { c: 'https://u:***@h/' }, d: true }
     );
+  });
+});
+
+describe('redaction in linear time', () => {
+  test.each([
+    ['a.', 160_000],
+    ['a:', 160_000],
+    ['https://u:', 32_000],
+    ['eyJyyyyyyy-', 30_000],
+    ['-----BEGIN RSA PRIVATE KEY-----', 10_000],
+    ['ghp_', 80_000]
+  ])('%j × %d (%#): under a second', (unit, times) => {
+    addSecret('linear-secret-value');
+    const started = performance.now();
+    redact(unit.repeat(times));
+    expect(performance.now() - started).toBeLessThan(1000);
+  });
+
+  test('a private key is redacted from its BEGIN to its END line, and a BEGIN without END is left', () => {
+    const key = '-----BEGIN EC PRIVATE KEY-----\nMHcCAQEE\n-----END EC PRIVATE KEY-----';
+    expect(redact(`a ${key} b ${key} c`)).toBe('a *** b *** c');
+    expect(redact('-----BEGIN RSA PRIVATE KEY----- only')).toBe('-----BEGIN RSA PRIVATE KEY----- only');
   });
 });

@@ -306,11 +306,12 @@ describe('mode: report posts a fork’s saved report from a workflow_run, and ne
       },
       env: { PATH: `${bin}:${process.env.PATH ?? ''}`, GITHUB_API_URL: gh.url }
     });
+    expect(run.stdout.split('\n').filter(l => l.startsWith('::error'))).toEqual([]);
     expect(run.exitCode).toBe(0);
     await expect(readFile(calls, 'utf8')).rejects.toThrow(/ENOENT/);
     expect(gh.comments.length).toBe(comments + 1);
     expect(commentOn(2)).toContain('Shipshape');
-    expect(gh.checkRuns.at(-1)?.head_sha).toBe(PR_HEAD_SHA);
+    expect(gh.checkRuns.at(-1)).toMatchObject({ head_sha: PR_HEAD_SHA, name: 'Shipshape (fork report)' });
     expect(run.outputs['comment-url']).toContain('issuecomment');
     await expectNothingLeaked(run, [GITHUB_TOKEN], { github: gh.requests.slice(sent).map(r => r.body) });
   });

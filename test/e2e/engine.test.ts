@@ -1,10 +1,13 @@
 import { describe, expect, test } from '@jest/globals';
-import { readFile } from 'node:fs/promises';
+import { execFileSync } from 'node:child_process';
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { engineStore, FIXTURES } from '../helpers/docker.js';
+import { BUSYBOX, engineStore, FIXTURES, ROOT } from '../helpers/docker.js';
 import { TWO_PLATFORMS, context } from '../helpers/dockerfiles.js';
 import { engineWorld, SECRETS } from '../helpers/engine-world.js';
 import { plant } from '../helpers/plant.js';
+import { watchCommandLines } from '../helpers/processes.js';
 
 // Runs on both Docker 28 engines; what differs between the classic and the containerd image
 // store is asserted for the store the engine has.
@@ -74,6 +77,29 @@ describe(`build cache from the registry (${STORE} image store)`, () => {
     );
   });
 
+  test('S3 cache credentials: on no command line while it builds, in no output, report or log', async () => {
+    const s3 = ['s3-Secret-Access-Key-0123456789', 's3-Session-Token-0123456789'];
+    const watch = watchCommandLines(s3);
+    const shipped = ship(
+      await app('s3'),
+      `${world.registry.host}/engine/s3`,
+      {
+        'cache-from': `type=s3,region=eu-west-1,bucket=cache,secret_access_key=${s3[0]},session_token=${s3[1]}`,
+        'cache-to': `type=s3,region=eu-west-1,bucket=cache,mode=max,secret_access_key=${s3[0]},session_token=${s3[1]}`,
+        scan: 'false',
+        'smoke-test': 'false'
+      },
+      {},
+      s3
+    );
+    const run = await shipped.finally(() => watch.stop().then(seen => expect(seen).toEqual([])));
+    expect(run.exitCode).toBe(0);
+    // The docker driver has no S3 cache: it says so and builds without it.
+    expect(run.stdout).toMatch(
+      /::warning::Build cache (not used: type=s3,region=eu-west-1,bucket=cache|export failed)/
+    );
+  });
+
   test('a failed gate writes nothing to the registry, not even the build cache', async () => {
     // alpine-310 has 4 MEDIUM findings: fail-on MEDIUM fails the scan gate after a full build.
     const run = await ship(await app('gated'), `${world.registry.host}/engine/gated`, {
@@ -82,6 +108,76 @@ describe(`build cache from the registry (${STORE} image store)`, () => {
     expect(run.exitCode).toBe(1);
     expect(run.stdout).toContain('Build with BuildKit via docker buildx');
     expect(world.registry.log()).not.toMatch(/"(PUT|POST|PATCH|DELETE) \/v2\/engine\/gated\//);
+  });
+});
+
+describe(`build-push-action's build inputs (${STORE} image store)`, () => {
+  const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+
+  test('secrets by value, variable and file, an SSH key, named contexts and hosts reach RUN; no secret value anywhere', async () => {
+    const [byValue, byEnv, byFile] = ['value', 'env', 'file'].map(
+      kind => `build-secret-${kind}-${randomBytes(12).toString('hex')}`
+    );
+    const dir = path.join(world.work, 'build-inputs');
+    await mkdir(path.join(dir, 'lib'), { recursive: true });
+    await writeFile(path.join(dir, 'lib', 'shared.txt'), 'from a named context\n');
+    const secretFile = path.join(world.work, 'file-secret.txt');
+    await writeFile(secretFile, byFile, { mode: 0o600 });
+    const key = path.join(world.work, 'id_ed25519');
+    execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', key]);
+    // Each RUN proves its secret arrived by its hash: the value itself is in no instruction.
+    await context(
+      dir,
+      [
+        'FROM base',
+        `RUN --mount=type=secret,id=token,required=true sha256sum /run/secrets/token | grep -q ${sha256(byValue)}`,
+        `RUN --mount=type=secret,id=fromenv,required=true sha256sum /run/secrets/fromenv | grep -q ${sha256(byEnv)}`,
+        `RUN --mount=type=secret,id=fromfile,required=true sha256sum /run/secrets/fromfile | grep -q ${sha256(byFile)}`,
+        'RUN --mount=type=ssh,required=true test -S "$SSH_AUTH_SOCK"',
+        'RUN grep -q "10.1.2.3.*db.internal" /etc/hosts',
+        'COPY --from=lib shared.txt /shared.txt',
+        'USER 65534',
+        'CMD ["sleep", "3600"]'
+      ],
+      {}
+    );
+    const secrets = [byValue, byEnv, byFile];
+    const watch = watchCommandLines(secrets);
+    const shipped = ship(
+      dir,
+      `${world.registry.host}/engine/build-inputs`,
+      {
+        secrets: `token=${byValue}`,
+        'secret-envs': 'fromenv=SHIPSHAPE_TEST_BUILD_SECRET',
+        'secret-files': `fromfile=${secretFile}`,
+        ssh: `default=${key}`,
+        'build-contexts': `base=docker-image://${BUSYBOX}\nlib=${path.relative(ROOT, path.join(dir, 'lib'))}`,
+        'add-hosts': 'db.internal:10.1.2.3',
+        ...(STORE === 'containerd' ? { provenance: 'mode=max' } : {}),
+        'smoke-test': 'false'
+      },
+      { SHIPSHAPE_TEST_BUILD_SECRET: byEnv },
+      secrets
+    );
+    const run = await shipped.finally(() => watch.stop().then(seen => expect(seen).toEqual([])));
+    expect(errors(run)).toEqual([]);
+    expect(run.outputs.pushed).toBe('true');
+    expect(run.stdout).toContain('--mount=type=secret,id=token');
+  });
+
+  test.each([
+    ['secrets', 'no-id-here'],
+    ['add-hosts', 'db.internal'],
+    ['build-contexts', 'lib=./does-not-exist'],
+    ['ulimit', 'nofile'],
+    ['shm-size', 'lots']
+  ])('bad %s: refused before the build, naming the input', async (input, value) => {
+    const run = await ship(await app(`bad-${input}`), `${world.registry.host}/engine/bad`, {
+      [input]: value
+    });
+    expect(run.exitCode).toBe(1);
+    expect(run.stdout).toMatch(new RegExp(`::error::input "${input}"`));
+    expect(run.stdout).not.toContain('Build with');
   });
 });
 

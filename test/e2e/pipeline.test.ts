@@ -272,7 +272,7 @@ describe('the bundled action end to end', () => {
       );
       expect(run.summary).toContain('pushed part-way');
       expect(run.summary).toMatch(
-        new RegExp(`Not pushed:\\n- \`${names[1].replace(/[.:]/g, '\\$&')}:master\`: push of`)
+        new RegExp(`Not pushed:\\n\\n- \`${names[1].replace(/[.:]/g, '\\$&')}:master\`: push of`)
       );
       expect(gh.checkRuns.at(-1)?.output?.title).toBe('Push failed part-way: see which tags went out');
       expect(JSON.parse(await readFile(run.outputs.report, 'utf8'))).toMatchObject({ outcome: 'partial' });

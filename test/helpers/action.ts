@@ -1,3 +1,4 @@
+import { readSaved } from '../../src/report/fork/saved.js';
 import { execFile } from 'node:child_process';
 import { chmod, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import os from 'node:os';
@@ -105,11 +106,16 @@ export interface StepResult {
   stderr: string;
 }
 
-/** What a step left in its command files. */
+/**
+ * What a step left in its command files. The JSON report it wrote must read back as a saved
+ * report (`mode: report` reads it from a fork's run): the schema says what every run writes.
+ */
 export async function collect(run: PreparedRun, result: StepResult): Promise<ActionRun> {
+  const outputs = parseCommandFile(await readFile(run.files.output, 'utf8'));
+  if (outputs.report) readSaved(await readFile(outputs.report, 'utf8'));
   return {
     ...result,
-    outputs: parseCommandFile(await readFile(run.files.output, 'utf8')),
+    outputs,
     summary: await readFile(run.files.summary, 'utf8'),
     state: parseCommandFile(await readFile(run.files.state, 'utf8')),
     dir: run.dir

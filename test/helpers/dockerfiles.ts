@@ -3,7 +3,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { ActionRun } from './action.js';
 import { BUSYBOX } from './docker.js';
-import type { Builder } from '../../src/builder/contract.js';
+import type { BuildOptions, Builder } from '../../src/builder/contract.js';
 
 /** Writes a build context: a Dockerfile from lines, a .dockerignore, and any other files. */
 export async function context(
@@ -54,6 +54,19 @@ export const TWO_PLATFORMS = [
   'USER 65534',
   'CMD ["/busybox", "httpd", "-f", "-p", "8080", "-h", "/www"]'
 ];
+
+/** No build-push-action build inputs, or the ones given. */
+export const buildOptions = (extra: Partial<BuildOptions> = {}): BuildOptions => ({
+  secrets: [],
+  ssh: [],
+  buildContexts: {},
+  network: '',
+  addHosts: [],
+  shmSize: '',
+  ulimits: [],
+  pull: false,
+  ...extra
+});
 
 /** A buildx builder on Docker 28, as detectBuilder reports one. */
 export const builder = (extra: Partial<Builder> = {}): Builder => ({

@@ -22,12 +22,13 @@ export interface EngineWorld {
   work: string;
   /** A small web app, planted, whose first RUN depends on a nonce, so no other build shares its cache. */
   app: (name: string) => Promise<string>;
-  /** One run on a push to the default branch, with secrets in its inputs that must not leak anywhere. */
+  /** One run on a push to the default branch, with secrets in its inputs that must not leak anywhere (and `secrets` more). */
   ship: (
     dir: string,
     images: string,
     inputs?: Record<string, string>,
-    env?: Record<string, string>
+    env?: Record<string, string>,
+    secrets?: string[]
   ) => Promise<ActionRun>;
   clientOf: (registry: Registry, repo: string) => RegistryClient;
   errors: (run: ActionRun) => string[];
@@ -63,7 +64,8 @@ export function engineWorld(name: string): EngineWorld {
       dir: string,
       images: string,
       inputs: Record<string, string> = {},
-      env: Record<string, string> = {}
+      env: Record<string, string> = {},
+      secrets: string[] = []
     ) => {
       const s = scenario('push-branch');
       const sent = world.gh.requests.length;
@@ -84,7 +86,7 @@ export function engineWorld(name: string): EngineWorld {
         event: { name: s.name, payload: s.payload, ref: s.ref, sha: s.sha },
         env: { ...standInEnv(world.work), ...trivyPlant(SECRETS), GITHUB_API_URL: world.gh.url, ...env }
       });
-      await expectNothingLeaked(run, SECRETS, {
+      await expectNothingLeaked(run, [...SECRETS, ...secrets], {
         github: world.gh.requests.slice(sent).map(r => r.body),
         registries: [world.registry.dir, world.other.dir]
       });

@@ -106,6 +106,7 @@ export interface FakeGitHub {
     name: string;
     head_sha: string;
     conclusion?: string;
+    details_url?: string;
     output?: { title?: string; summary?: string; annotations?: unknown[] };
     annotations: unknown[];
   }[];
@@ -260,6 +261,7 @@ export async function startFakeGitHub(): Promise<FakeGitHub> {
         name: String(body.name),
         head_sha: String(body.head_sha),
         conclusion: body.conclusion as string,
+        details_url: body.details_url as string | undefined,
         output,
         annotations: [...(output?.annotations ?? [])]
       };

@@ -4,6 +4,7 @@ import { makePlan } from '../../src/plan/index.js';
 import type { RunReport } from '../../src/results.js';
 import { insightStage } from '../../src/insight/index.js';
 import type { InsightResult } from '../../src/insight/contract.js';
+import type { Finding } from '../../src/scan/contract.js';
 import { scanVerdict } from '../../src/scan/findings.js';
 import { layerSources } from '../../src/scan/layers.js';
 import { atOrAbove } from '../../src/common/severity.js';
@@ -109,4 +110,118 @@ export function withInsight(report: RunReport): InsightResult {
   if (!report.scan) throw new Error('the report has no scan');
   report.insight = insightStage({ failOnNew: 'none' }, report.scan, undefined);
   return report.insight;
+}
+
+/**
+ * A report in which every section of the summary has something to show: a failed push with a
+ * withheld tag, smoke evidence, a baseline with fixed findings and sizes, an SBOM, signatures,
+ * warnings and an error. What the markdown properties vary, field by field.
+ */
+export function everySectionReport(): RunReport {
+  const report = fixtureReport();
+  const scan = report.scan!;
+  const [first, ...rest] = scan.report.findings;
+  scan.report.findings = [
+    { ...first, change: 'new' },
+    ...rest.map(f => ({ ...f, change: 'unchanged' as const }))
+  ];
+  scan.report.layerSources = { [first.layer]: { line: 2, instruction: 'RUN apk add curl', base: false } };
+  scan.sizes = [
+    { platform: 'linux/amd64', uncompressed: 9_000_000, layers: [{ diffId: first.layer, size: 4_000_000 }] }
+  ];
+  report.build!.base = {
+    reference: 'alpine:3.9.4',
+    digest: `sha256:${'b'.repeat(64)}`,
+    pinned: false,
+    line: 1
+  };
+  report.smoke = {
+    health: 'unhealthy',
+    verdict: verdict('smoke test', 'failed', 'unhealthy after 3 probes'),
+    mode: 'healthcheck',
+    message: 'unhealthy after 3 probes',
+    evidence: 'probe 1: connection refused\ncontainer log: starting'
+  };
+  report.plan.warnings.push('the branch name was shortened');
+  report.push = {
+    pushed: true,
+    digests: { 'ghcr.io/codertocat/hello-world': `sha256:${'c'.repeat(64)}` },
+    tags: ['ghcr.io/codertocat/hello-world:pr-2'],
+    unchanged: ['ghcr.io/codertocat/hello-world:1.0.0'],
+    withheld: [{ tag: 'ghcr.io/codertocat/hello-world:latest', reason: 'the registry holds 2.0.0' }],
+    failed: [{ tag: 'ghcr.io/codertocat/hello-world:sha-ec26c3e', reason: 'denied' }],
+    cacheSaved: ['ghcr.io/codertocat/hello-world:buildcache'],
+    durationMs: 1
+  };
+  report.sbom = {
+    packages: [{ name: 'musl', version: '1.1.20-r4', type: 'alpine', licenses: ['MIT'] }],
+    counts: { alpine: 1 },
+    files: { cyclonedx: '/out/sbom.cdx.json' }
+  };
+  report.sign = {
+    mode: 'key',
+    note: 'the attestation was skipped',
+    signed: [{ reference: 'ghcr.io/codertocat/hello-world@sha256:c', signature: 'sha256-c.sig' }],
+    verify: { signature: 'cosign verify --key cosign.pub ghcr.io/codertocat/hello-world@sha256:c' }
+  };
+  report.error = 'push failed part-way';
+  const insight = withInsight(report);
+  insight.baseline = {
+    reference: 'ghcr.io/codertocat/hello-world:main',
+    newCount: 1,
+    unchanged: rest.length,
+    fixed: [{ ...withoutBlocking(rest[0]), id: 'CVE-2000-0001', pkg: 'zlib' }],
+    baseChanged: true,
+    scanned: { platform: 'linux/amd64', uncompressed: 8_000_000, layers: [] },
+    sizes: [{ platform: 'linux/amd64', digest: 'sha256:b', compressed: 3_000_000, layers: [] }]
+  };
+  return report;
+}
+
+function withoutBlocking(finding: Finding): Omit<Finding, 'blocking'> {
+  const copy: Partial<Finding> = { ...finding };
+  delete copy.blocking;
+  return copy as Omit<Finding, 'blocking'>;
+}
+
+/** Where every string of a JSON value sits, as a path of keys and indexes. */
+export function stringPaths(value: unknown, at: (string | number)[] = []): (string | number)[][] {
+  if (typeof value === 'string') return [at];
+  if (Array.isArray(value)) return value.flatMap((v, i) => stringPaths(v, [...at, i]));
+  if (value && typeof value === 'object')
+    return Object.entries(value).flatMap(([k, v]) => stringPaths(v, [...at, k]));
+  return [];
+}
+
+/**
+ * The string fields that hold free text: not the ones that hold one of a fixed set of words
+ * (checked against it before rendering), not the run's URL (Shipshape's own).
+ */
+export function freeTextPaths(report: RunReport): (string | number)[][] {
+  const WORDS = new Set([
+    'origin',
+    'severity',
+    'status',
+    'health',
+    'mode',
+    'kind',
+    'store',
+    'source',
+    'change',
+    'scope'
+  ]);
+  return stringPaths(report).filter(
+    p => p[0] !== 'runUrl' && !WORDS.has(String(p[p.length - 1])) && !p.includes('kinds')
+  );
+}
+
+/** Sets the value at a path made by `stringPaths`. */
+export function setAt(target: unknown, at: (string | number)[], value: unknown): void {
+  const parent = at
+    .slice(0, -1)
+    .reduce<Record<string | number, unknown>>(
+      (node, key) => node[key] as Record<string | number, unknown>,
+      target as Record<string | number, unknown>
+    );
+  parent[at[at.length - 1]] = value;
 }

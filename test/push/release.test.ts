@@ -91,6 +91,61 @@ describe('release safety (pure)', () => {
     expect(semverTags('1.2.3', ['1.2.3'], ['1.2.3'], { overwriteReleaseTags: true }).push).toEqual(['1.2.3']);
   });
 
+  test('versions that are not valid semver (a leading zero) are not releases', () => {
+    expect(releasedVersions(['1.02.3', '01.2.3', '1.2.3'])).toEqual(['1.2.3']);
+  });
+
+  test('a suffix with a dot is matched as written, not as a pattern', () => {
+    expect(
+      releasedVersions(['1.2.3-alpine3.20', '1.2.4-alpine3x20'], { prefix: '', suffix: '-alpine3.20' })
+    ).toEqual(['1.2.3']);
+  });
+
+  test('an older major line moves its own floating tags; only latest stays on the newest', () => {
+    const d = semverTags('1.3.0', ['1.3.0', '1.3', '1', 'latest'], ['2.0.0', '1.2.0']);
+    expect(d.push).toEqual(['1.3.0', '1.3', '1']);
+    expect(d.withheld).toEqual([
+      { tag: 'latest', reason: 'the registry already holds 2.0.0, newer than 1.3.0: latest stays on 2.0.0' }
+    ]);
+  });
+
+  test('X.Y moves for a patch while a newer minor holds X', () => {
+    const d = semverTags('1.3.1', ['1.3.1', '1.3', '1'], ['1.4.0', '1.3.0']);
+    expect(d.push).toEqual(['1.3.1', '1.3']);
+    expect(d.withheld).toEqual([
+      { tag: '1', reason: 'the registry already holds 1.4.0, newer than 1.3.1: 1 stays on 1.4.0' }
+    ]);
+  });
+
+  test('the newest release is found whatever order the registry lists its tags in', () => {
+    const d = semverTags('2.0.5', ['2.0.5', 'latest'], ['2.0.0', '2.1.0', '1.0.0']);
+    expect(d.withheld).toEqual([
+      { tag: 'latest', reason: 'the registry already holds 2.1.0, newer than 2.0.5: latest stays on 2.1.0' }
+    ]);
+  });
+
+  test('X.Y stays on a newer patch of the same minor', () => {
+    const d = semverTags('1.3.1', ['1.3.1', '1.3', '1'], ['1.3.2']);
+    expect(d.push).toEqual(['1.3.1']);
+    expect(d.withheld.map(w => w.tag)).toEqual(['1.3', '1']);
+  });
+
+  test('latest follows the first semver tag even when another kind of tag comes first', () => {
+    const d = semverTags('1.0.1', ['sha-1', '1.0.1', 'latest'], ['2.0.0']);
+    expect(d.push).toEqual(['sha-1', '1.0.1']);
+    expect(d.withheld.map(w => w.tag)).toEqual(['latest']);
+  });
+
+  test('the conflict says what would be re-pointed and how to allow it', () => {
+    expect(semverTags('1.2.3', ['1.2.3'], ['1.2.3']).conflicts).toEqual([
+      {
+        tag: '1.2.3',
+        reason:
+          '1.2.3 already exists with different content; release tags are never re-pointed (set overwrite-release-tags: true to allow it)'
+      }
+    ]);
+  });
+
   test('a prerelease never moves floating tags', () => {
     const d = semverTags('3.0.0-rc.1', ['3.0.0-rc.1', 'latest'], ['2.0.0']);
     expect(d.push).toEqual(['3.0.0-rc.1']);

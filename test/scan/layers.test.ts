@@ -3,7 +3,7 @@ import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { parseDockerfile } from '../../src/common/dockerfile.js';
+import { parseDockerfile } from '../../src/dockerfile/parse.js';
 import { keywordOf, layerSources, mapLayers } from '../../src/scan/layers.js';
 import { BUSYBOX, ROOT, buildTestImage, ensureDocker, removeImages } from '../helpers/docker.js';
 import { loadFixture } from '../helpers/fixtures.js';

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { getInputs } from '../../src/action/inputs.js';
+import { getInputs } from '../../src/action/inputs/inputs.js';
 import type { BuildResult } from '../../src/builder/contract.js';
 import { scanStage, type ScanSettings } from '../../src/scan/index.js';
 import { SCANNERS } from '../../src/scan/scanners.js';

@@ -7,7 +7,7 @@ import {
   verifyCommands,
   type SignSettings
 } from '../../src/supply-chain/cosign.js';
-import { getInputs } from '../../src/action/inputs.js';
+import { getInputs } from '../../src/action/inputs/inputs.js';
 import { cosignPin } from '../../src/supply-chain/install.js';
 
 // Keyless signing needs Fulcio and Rekor, which this machine cannot reach: its mode choice,

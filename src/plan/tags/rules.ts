@@ -49,9 +49,10 @@ function isRuleType(value: string): value is RuleType {
  * while parsing, so a bad one fails before the build.
  */
 export function compile(source: string, attr: 'pattern' | 'match'): RegExp {
-  const delimited = attr === 'pattern' ? /^\/(.+)\/(.*)$/.exec(source) : null;
+  const close = source.lastIndexOf('/');
+  const delimited = attr === 'pattern' && source.startsWith('/') && close > 1;
   try {
-    return delimited ? new RegExp(delimited[1], delimited[2]) : new RegExp(source);
+    return delimited ? new RegExp(source.slice(1, close), source.slice(close + 1)) : new RegExp(source);
   } catch (error) {
     throw new Error(`${attr}= is not a valid regular expression: ${(error as Error).message}`);
   }

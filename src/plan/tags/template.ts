@@ -6,7 +6,7 @@
 export type Helper = (args: string[], hash: Record<string, string>) => string;
 export type Vars = Record<string, string | number | Helper>;
 
-const EXPRESSION = /\{\{\s*([^}]*?)\s*\}\}/g;
+const EXPRESSION = /\{\{([^{}]*)\}\}/g;
 const TOKEN = /([A-Za-z_][\w-]*)=(?:'([^']*)'|"([^"]*)"|(\S+))|'([^']*)'|"([^"]*)"|(\S+)/g;
 
 function evaluate(body: string, vars: Vars): string {
@@ -26,7 +26,7 @@ function evaluate(body: string, vars: Vars): string {
 }
 
 export function render(template: string, vars: Vars): string {
-  return template.replace(EXPRESSION, (_match, body: string) => evaluate(body, vars));
+  return template.replace(EXPRESSION, (_match, body: string) => evaluate(body.trim(), vars));
 }
 
 /** A template made of exactly one `{{raw}}` expression (metadata-action's isRawStatement). */

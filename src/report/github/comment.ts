@@ -14,8 +14,9 @@ export async function tokenLogin(kit: Octokit): Promise<string> {
 }
 
 /**
- * Creates the comment carrying `marker`, or updates it in place. Only a comment this token
- * wrote counts: anyone can plant the marker in a comment of their own. Returns its URL.
+ * Creates the comment whose first line is `marker`, or updates it in place. Only a comment this
+ * token wrote counts (anyone can write the marker in a comment of their own), and only by its
+ * exact first line (a comment that quotes another's marker is not that comment). Returns its URL.
  */
 export async function upsertComment(
   kit: Octokit,
@@ -28,7 +29,7 @@ export async function upsertComment(
     tokenLogin(kit),
     kit.paginate(kit.rest.issues.listComments, { ...repo, issue_number: issue, per_page: 100 })
   ]);
-  const existing = comments.find(c => c.user?.login === login && c.body?.includes(marker));
+  const existing = comments.find(c => c.user?.login === login && c.body?.split(/\r?\n/, 1)[0] === marker);
   if (existing) {
     const { data } = await kit.rest.issues.updateComment({ ...repo, comment_id: existing.id, body });
     return data.html_url;

@@ -94,7 +94,11 @@ function factsOf(json: TrivyJson): ImageFacts {
   const meta = json.Metadata ?? {};
   return {
     diffIds: meta.DiffIDs ?? meta.ImageConfig?.rootfs?.diff_ids ?? [],
-    history: meta.ImageConfig?.history ?? [],
+    // Only what maps layers to lines: the rest of a history entry (dates, authors) is not carried.
+    history: (meta.ImageConfig?.history ?? []).map(h => ({
+      created_by: h.created_by,
+      empty_layer: h.empty_layer
+    })),
     os: [meta.OS?.Family, meta.OS?.Name].filter(Boolean).join(' '),
     eosl: meta.OS?.EOSL === true,
     uncompressed: meta.Size,

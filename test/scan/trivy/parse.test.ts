@@ -3,7 +3,7 @@ import { execFile } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { rankFindings } from '../../../src/report/vulnerabilities.js';
+import { rankFindings } from '../../../src/report/markdown/vulnerabilities.js';
 import { parseTrivyReport } from '../../../src/scan/trivy/parse.js';
 import { FIXTURES } from '../../helpers/docker.js';
 import { loadFixture as load, readmeCounts } from '../../helpers/fixtures.js';

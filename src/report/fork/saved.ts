@@ -1,0 +1,133 @@
+import * as core from '@actions/core';
+import { Value } from '@sinclair/typebox/value';
+import { constants } from 'node:fs';
+import { open } from 'node:fs/promises';
+import type { GitHubEvent } from '../../action/event.js';
+import { octokit } from '../../common/github.js';
+import type { RunReport } from '../../results.js';
+import { publishReport, type PublishResult, type ReportSettings } from '../index.js';
+import { REPORT_VERSION, SavedReport } from './schema.js';
+
+/** Bounds on the file before it is parsed: its size, and how deep its JSON nests. */
+const MAX_BYTES = 10 * 1024 * 1024;
+const MAX_DEPTH = 32;
+
+/** The file a fork's run saved, read only if it is a regular file within the size bound (a link is not followed). */
+async function readBounded(file: string): Promise<string> {
+  const handle = await open(file, constants.O_RDONLY | constants.O_NOFOLLOW).catch(
+    (error: NodeJS.ErrnoException) => {
+      throw new Error(
+        error.code === 'ELOOP'
+          ? 'report-file is a symbolic link: not followed'
+          : `report-file cannot be read (${error.code})`
+      );
+    }
+  );
+  try {
+    const stat = await handle.stat();
+    if (!stat.isFile()) throw new Error('report-file is not a regular file');
+    if (stat.size > MAX_BYTES)
+      throw new Error(`report-file is ${stat.size} bytes, over the ${MAX_BYTES} a report may have`);
+    return await handle.readFile('utf8');
+  } finally {
+    await handle.close();
+  }
+}
+
+/** How deep the JSON's arrays and objects nest, found in one pass without parsing it. */
+export function nestingDepth(text: string): number {
+  let depth = 0;
+  let deepest = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (inString) {
+      if (c === '\\') i++;
+      else if (c === '"') inString = false;
+    } else if (c === '"') inString = true;
+    else if (c === '{' || c === '[') deepest = Math.max(deepest, ++depth);
+    else if (c === '}' || c === ']') depth--;
+  }
+  return deepest;
+}
+
+/**
+ * A saved report, checked field by field against the report's schema: the file came from a
+ * fork's run. What does not fit is refused with one line that names where, never what it held.
+ */
+export function readSaved(text: string): RunReport {
+  const refuse = (why: string): Error =>
+    new Error(`the saved report is not a Shipshape report (version ${REPORT_VERSION}): ${why}`);
+  if (nestingDepth(text) > MAX_DEPTH) throw refuse(`it nests deeper than ${MAX_DEPTH} levels`);
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    throw refuse('it is not JSON');
+  }
+  const error = Value.Errors(SavedReport, json).First();
+  if (error) {
+    const where = error.path.replace(/[^\w/-]/g, '?').slice(0, 120) || '/';
+    throw refuse(`${where}: ${error.message}`);
+  }
+  const report: Partial<SavedReport> = { ...(json as SavedReport), dryRun: false };
+  // The version and outcome are the file's, not the run's: the outcome is decided again from what it holds.
+  delete report.reportVersion;
+  delete report.outcome;
+  return report as RunReport;
+}
+
+/**
+ * The pull request a `workflow_run` event is about, from the event itself and the API, never
+ * from the saved report: GitHub lists no pull requests for runs from forks, so it is found by
+ * its head (the fork's owner and branch) and must be at the run's commit.
+ */
+async function pullRequestOf(event: GitHubEvent, token: string): Promise<number | undefined> {
+  const run = event.payload.workflow_run;
+  if (!run)
+    throw new Error('mode: report runs on a workflow_run event (after the workflow that saved the report)');
+  const listed = run.pull_requests?.find(p => p.number)?.number;
+  if (listed) return listed;
+  const owner = run.head_repository?.owner?.login;
+  if (!owner || !run.head_branch || !token) return undefined;
+  const [repoOwner, repo] = event.repository.split('/');
+  const { data } = await octokit(token).rest.pulls.list({
+    owner: repoOwner,
+    repo,
+    state: 'open',
+    head: `${owner}:${run.head_branch}`
+  });
+  return data.find(p => p.head.sha === run.head_sha)?.number;
+}
+
+/**
+ * `mode: report`: posts the report a fork's pull request run saved (its token could not) as
+ * the sticky comment and check run. Nothing from the fork runs: no docker, no build, no tool;
+ * the report is checked against its schema and rendered inert like any other untrusted text.
+ * Its links go to the run GitHub names in the event, and its check never says more than
+ * neutral on the fork's word unless the workflow says to trust it.
+ */
+export async function postSavedReport(
+  settings: ReportSettings & { reportFile: string; forkReportConclusion: 'neutral' | 'verdict' },
+  event: GitHubEvent,
+  outputDir: string
+): Promise<PublishResult> {
+  if (!settings.reportFile)
+    throw new Error('mode: report needs "report-file": the saved shipshape-report.json');
+  const report = readSaved(await readBounded(settings.reportFile));
+  const run = event.payload.workflow_run;
+  const number = await pullRequestOf(event, settings.githubToken);
+  if (number === undefined) core.warning('No open pull request at this commit: posting the check run only.');
+  const sha = run?.head_sha ?? '';
+  const posted: GitHubEvent = {
+    ...event,
+    eventName: 'pull_request',
+    sha,
+    payload:
+      number === undefined ? {} : { pull_request: { number, head: { sha, ref: '' }, base: { ref: '' } } }
+  };
+  const runUrl = run?.html_url ?? '';
+  return publishReport({ ...report, runUrl }, posted, settings, outputDir, {
+    trustVerdict: settings.forkReportConclusion === 'verdict'
+  });
+}
