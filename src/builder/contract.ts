@@ -12,9 +12,7 @@ export interface CacheSpec {
  * through its environment), an environment variable, or a file. Never on a command line.
  */
 export type BuildSecret =
-  | { id: string; value: string }
-  | { id: string; env: string }
-  | { id: string; file: string };
+  { id: string; value: string } | { id: string; env: string } | { id: string; file: string };
 
 /** What build-push-action's build inputs ask of the build beyond the Dockerfile and its context. */
 export interface BuildOptions {
