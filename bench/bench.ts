@@ -6,7 +6,7 @@ import { chmod, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/
 import os from 'node:os';
 import path from 'node:path';
 import { format, resolveConfig } from 'prettier';
-import { lintDockerfile } from '../src/lint/checks.js';
+import { lintDockerfile } from '../src/lint/rules/checks.js';
 import { RegistryClient, type Manifest } from '../src/registry/client.js';
 import { smokeTest } from '../src/smoke/index.js';
 import { collect, prepareRun, STANDIN_INPUTS, type ActionRun } from '../test/helpers/action.js';

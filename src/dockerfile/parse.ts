@@ -7,6 +7,8 @@ export interface Instruction {
   args: string;
   /** `--name=value` flags (COPY --from, RUN --mount, HEALTHCHECK --interval, ...). */
   flags: Record<string, string>;
+  /** Every `--mount` of a RUN, in order: `flags.mount` keeps only the last. */
+  mounts: string[];
   line: number;
   endLine: number;
 }
@@ -82,13 +84,14 @@ export function parseDockerfile(text: string): ParsedDockerfile {
     const trimmed = logical.trim();
     const gap = trimmed.search(/\s/);
     const keyword = (gap < 0 ? trimmed : trimmed.slice(0, gap)).toUpperCase();
-    const { flags, args } = takeFlags(keyword, gap < 0 ? '' : trimmed.slice(gap).trimStart());
+    const { flags, mounts, args } = takeFlags(keyword, gap < 0 ? '' : trimmed.slice(gap).trimStart());
     const heredocs = HEREDOCS.has(keyword) && args.includes('<<') ? readHeredocs(args, lines, n + 1) : [];
     if (heredocs.length > 0) last = n += heredocs.length;
     instructions.push({
       keyword,
       args: [args, ...heredocs].join('\n'),
       flags,
+      mounts,
       line: start + 1,
       endLine: last + 1
     });
@@ -104,17 +107,22 @@ const FLAGGED = new Set(['ADD', 'COPY', 'FROM', 'HEALTHCHECK', 'RUN']);
 const HEREDOCS = new Set(['ADD', 'COPY', 'RUN']);
 const HEREDOC = /^\d*<<(-?)(["']?)([^\s"'<>]+)\2$/;
 
-function takeFlags(keyword: string, text: string): { flags: Record<string, string>; args: string } {
+function takeFlags(
+  keyword: string,
+  text: string
+): { flags: Record<string, string>; mounts: string[]; args: string } {
   const flags: Record<string, string> = {};
+  const mounts: string[] = [];
   let args = text;
   while (FLAGGED.has(keyword) && args.startsWith('--')) {
     const space = args.search(/\s/);
     const word = space < 0 ? args : args.slice(0, space);
     const [name, value] = splitPair(word.slice(2)) ?? [word.slice(2), ''];
     flags[name.toLowerCase()] = value;
+    if (name.toLowerCase() === 'mount') mounts.push(value);
     args = space < 0 ? '' : args.slice(space).trimStart();
   }
-  return { flags, args };
+  return { flags, mounts, args };
 }
 
 /** The lines from `from` on that the heredocs opened in `args` hold, closing words included. */

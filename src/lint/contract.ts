@@ -18,4 +18,6 @@ export interface LintFinding {
 export interface LintResult {
   findings: LintFinding[];
   verdict: Verdict;
+  /** What BuildKit's build checks added, or why they did not run. */
+  buildkitChecks?: string;
 }

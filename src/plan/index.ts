@@ -77,6 +77,16 @@ export function payloadCommitDate(event: GitHubEvent): Date | undefined {
 const rulesOf = (settings: PlanSettings): TagRule[] =>
   parseRules(settings.tags.length > 0 ? settings.tags : DEFAULT_TAG_RULES);
 
+/**
+ * `{{base_ref}}` as metadata-action reads it: a tag push's `base_ref`, a pull request's base
+ * branch, and nothing on any other ref (a branch push's `base_ref` included).
+ */
+function baseRefOf(event: GitHubEvent): string {
+  if (event.ref.startsWith('refs/tags/')) return (event.payload.base_ref ?? '').replace(/^refs\/heads\//, '');
+  if (event.ref.startsWith('refs/pull/')) return event.payload.pull_request?.base.ref ?? '';
+  return '';
+}
+
 /** What this run's rules need beyond the payload (pure): which libraries, which look-ups. */
 export function needsOf(settings: PlanSettings, event: GitHubEvent) {
   // Schedule rules only produce on schedule events: elsewhere their dates are never formatted.
@@ -115,10 +125,7 @@ export function makePlan(
     ref: event.ref,
     sha: event.sha,
     defaultBranch: event.payload.repository?.default_branch ?? facts.defaultBranch ?? '',
-    baseRef: (event.payload.base_ref ?? event.payload.pull_request?.base.ref ?? '').replace(
-      /^refs\/heads\//,
-      ''
-    ),
+    baseRef: baseRefOf(event),
     version: settings.version,
     flavor: parseFlavor(settings.flavor, settings.latest),
     shortShaLength: settings.shortShaLength,

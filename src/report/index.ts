@@ -108,8 +108,9 @@ export async function publishReport(
   const saved = { reportVersion: REPORT_VERSION, outcome: outcomeOf(report), ...report };
   await writeFile(reportPath, JSON.stringify(saved, null, 2));
   if (process.env.GITHUB_STEP_SUMMARY) await core.summary.addRaw(renderWithin(report, SUMMARY_LIMIT)).write();
-  if (report.dryRun) return { check: 'skipped', reportPath };
+  // A dry run shows its findings on the Dockerfile's lines too: it only posts nothing.
   logAnnotations(report);
+  if (report.dryRun) return { check: 'skipped', reportPath };
   if (!settings.githubToken) return { check: 'skipped', reportPath };
   const [owner, repo] = event.repository.split('/');
   const kit = octokit(settings.githubToken);

@@ -81,6 +81,34 @@ describe.each(CLIS)('without buildx: %s', (builder, PATH) => {
     expect(tags.split(' ').sort()).toEqual([`${image}:master`, `${image}:sha-6113728`]);
   });
 
+  test("lint: the summary says BuildKit's build checks did not run, and why", async () => {
+    const run = await build('examples/flask', 'shipshape-fallback.local/lint', PATH, {
+      'build-args': `BASE_IMAGE=${PYTHON_BASE}`,
+      lint: 'true',
+      'lint-fail-on': 'none'
+    });
+    expect(run.summary).toContain(
+      "BuildKit's build checks not run: this runner's Docker CLI has no buildx (build checks need buildx 0.15 or later)"
+    );
+  });
+
+  test('a build secret: through the built-in BuildKit, refused before the build by the classic builder', async () => {
+    const secret = 'fallback-build-secret-0123456789';
+    await context(path.join(workspaces[builder], 'secret'), [
+      `FROM ${BUSYBOX}`,
+      'RUN --mount=type=secret,id=token,required=true test -s /run/secrets/token'
+    ]);
+    const run = await build('secret', 'shipshape-fallback.local/secret', PATH, {
+      secrets: `token=${secret}`
+    });
+    await expectNothingLeaked(run, [secret]);
+    if (builder === 'the classic builder') {
+      expect(run.exitCode).toBe(1);
+      expect(run.stdout).toMatch(/::error::input "secrets": this runner's Docker CLI .* has no BuildKit/);
+      expect(run.stdout).not.toContain('Build with');
+    } else expect(run.exitCode).toBe(0);
+  });
+
   test('a failing RUN names the instruction, its line and its last output', async () => {
     await context(path.join(workspaces[builder], 'broken'), FAILING_RUN);
     expectFailingRunReported(await build('broken', 'shipshape-fallback.local/broken', PATH));

@@ -26,6 +26,9 @@ function reference(text: string): ParsedDockerfile {
         f.getValue() ?? ''
       ])
     ),
+    mounts: (node instanceof ModifiableInstruction ? node.getFlags() : [])
+      .filter(f => f.getName().toLowerCase() === 'mount')
+      .map(f => f.getValue() ?? ''),
     line: node.getRange().start.line + 1,
     endLine: node.getRange().end.line + 1
   }));

@@ -165,6 +165,37 @@ describe(`build-push-action's build inputs (${STORE} image store)`, () => {
     expect(run.stdout).toContain('--mount=type=secret,id=token');
   });
 
+  test("BuildKit's build checks annotated on their lines beside Shipshape's rules; lint-ignore drops one", async () => {
+    const dir = await context(path.join(world.work, 'checks'), [
+      `FROM ${BUSYBOX} as builder`,
+      'ENV APP_HOME=$UNDEFINED_HOME/app',
+      `FROM ${BUSYBOX}`,
+      'COPY --from=builder /bin/true /true',
+      'HEALTHCHECK CMD ["true"]',
+      'USER 65534',
+      'CMD ["sleep", "3600"]'
+    ]);
+    const inputs = { push: 'false', scan: 'false', 'smoke-test': 'false' };
+    const run = await ship(dir, `${world.registry.host}/engine/checks`, inputs);
+    expect(run.exitCode).toBe(0);
+    const annotations = run.stdout.split('\n').filter(l => l.startsWith('::warning title='));
+    expect(annotations).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^::warning title=FromAsCasing from-as-casing,file=.*Dockerfile,line=1,/),
+        expect.stringMatching(
+          /^::warning title=UndefinedVar undefined-var,file=.*Dockerfile,line=2,.*UNDEFINED_HOME/
+        )
+      ])
+    );
+    expect(run.summary).toContain("BuildKit's build checks: 2 findings");
+    const ignored = await ship(dir, `${world.registry.host}/engine/checks`, {
+      ...inputs,
+      'lint-ignore': 'FromAsCasing'
+    });
+    expect(ignored.stdout).not.toContain('title=FromAsCasing');
+    expect(ignored.stdout).toContain('title=UndefinedVar');
+  });
+
   test.each([
     ['secrets', 'no-id-here'],
     ['add-hosts', 'db.internal'],

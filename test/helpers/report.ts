@@ -1,4 +1,4 @@
-import { lintDockerfile } from '../../src/lint/checks.js';
+import { lintDockerfile } from '../../src/lint/rules/checks.js';
 import { lintVerdict } from '../../src/lint/index.js';
 import { makePlan } from '../../src/plan/index.js';
 import type { RunReport } from '../../src/results.js';

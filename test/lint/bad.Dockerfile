@@ -8,7 +8,10 @@ ADD ./src /src
 ADD https://example.com/tool.tar.gz /opt/
 RUN apt-get update && apt-get install curl
 RUN apt-get upgrade -y
-RUN apk add git
+RUN apk add git=2.45.2-r0
+ARG NPM_TOKEN
+RUN npm_config_token=$NPM_TOKEN npm ci
+RUN apt list --installed
 WORKDIR app
 COPY . .
 RUN pip install -r requirements.txt --no-cache-dir

@@ -105,7 +105,8 @@ const Lint = Obj({
     }),
     { maxItems: 5000 }
   ),
-  verdict: Verdict
+  verdict: Verdict,
+  buildkitChecks: Opt(Sentence)
 });
 
 const LayerSource = Obj({ line: Line, instruction: Sentence, base: Type.Boolean() });

@@ -163,6 +163,7 @@ function smokeSection(smoke: SmokeResult, limits: RenderLimits): RootContent[] {
 
 function lintSection(lint: LintResult, dockerfile: string, limits: RenderLimits): RootContent[] {
   const out: RootContent[] = [heading(3, 'Dockerfile lint (', code(dockerfile), ')')];
+  if (lint.buildkitChecks) out.push(paragraph(emphasis(text(lint.buildkitChecks))));
   if (lint.findings.length === 0) {
     out.push(paragraph('No findings: it follows the container best practices Shipshape checks.'));
     return out;

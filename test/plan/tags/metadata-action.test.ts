@@ -34,6 +34,16 @@ describe('pull_request_target is the pull request, not a push to its base', () =
     expect(tags('pull_request_target', {})).toEqual(['pr-2', 'sha-ec26c3e']);
   });
 
+  test("{{base_ref}} on a branch push is empty, even when the payload has one; a tag push's names its branch", () => {
+    const rule = { tags: ['type=raw,value=base-{{base_ref}}'] };
+    const push = scenario('push-branch');
+    push.payload.base_ref = 'refs/heads/main';
+    expect(tagsOn(push, rule)).toEqual(['base-']);
+    const tag = tagPush('v1.2.3');
+    tag.payload.base_ref = 'refs/heads/main';
+    expect(tagsOn(tag, rule)).toEqual(['base-main']);
+  });
+
   test('{{branch}} is empty and {{base_ref}} names the base, as on pull_request', () => {
     expect(tags('pull_request_target', { tags: ['type=raw,value=to-{{base_ref}}{{branch}}'] })).toEqual([
       'to-master'

@@ -85,7 +85,14 @@ export function program(words: string[]): { name: string; args: string[]; sudo: 
   return { name: (words[i] ?? '').split('/').pop() ?? '', args: words.slice(i + 1), sudo };
 }
 
-/** The shell script a RUN executes: exec form joined, heredoc bodies unwrapped. */
+/** A first line that hands a heredoc to a shell (`bash -e <<EOF`): its body is script, not data. */
+const SHELL_READS_HEREDOC = /^(?:\S*\/)?(?:ba|da|z|k|a)?sh(?:\s+-\w+)*\s+<</;
+
+/**
+ * The shell script a RUN executes: exec form joined, a `RUN <<EOF` script's body unwrapped.
+ * A heredoc fed to anything but a shell (`cat <<EOT > /entrypoint`) is a file's content:
+ * only its first line is script.
+ */
 export function runScript(args: string): string {
   const trimmed = args.trim();
   if (trimmed.startsWith('[')) {
@@ -96,10 +103,12 @@ export function runScript(args: string): string {
       // Not valid JSON: Docker runs it with the shell, so read it as shell too.
     }
   }
+  const [first, ...body] = trimmed.split('\n');
+  if (body.length === 0 || !first.includes('<<')) return trimmed;
   // `<<WORD` then the body, up to a last line that is WORD.
-  const opener = /^<<-?\s*["']?(\w+)/.exec(trimmed);
-  const body = trimmed.split('\n').slice(1);
-  if (opener && body.length > 0 && body[body.length - 1].trim() === opener[1])
-    return body.slice(0, -1).join('\n');
-  return trimmed;
+  const opener =
+    /^<<-?\s*["']?(\w+)/.exec(trimmed) ??
+    (SHELL_READS_HEREDOC.test(first) ? /<<-?\s*["']?(\w+)/.exec(first) : null);
+  if (opener && body[body.length - 1].trim() === opener[1]) return body.slice(0, -1).join('\n');
+  return first;
 }
