@@ -11,6 +11,7 @@ import type { PushResult } from './push/contract.js';
 import type { ScanResult } from './scan/contract.js';
 import type { SmokeResult } from './smoke/contract.js';
 import type { SbomResult, SignResult } from './supply-chain/contract.js';
+import type { StepTime } from './timeline.js';
 
 /** Everything one run decided and found; rendered into the summary, the comment and the JSON report. */
 export interface RunReport {
@@ -34,12 +35,14 @@ export interface RunReport {
   runUrl: string;
   /** A tool error that stopped the run (the gates could not all be decided). */
   error?: string;
+  /** When each step started and ended: what ran beside the build and the smoke test. */
+  timeline?: StepTime[];
 }
 
 /** What the stages returned: each present when its stage ran, and the error that stopped the run. */
 export type StageResults = Pick<
   RunReport,
-  'lint' | 'build' | 'scan' | 'insight' | 'sbom' | 'smoke' | 'gates' | 'push' | 'sign' | 'error'
+  'lint' | 'build' | 'scan' | 'insight' | 'sbom' | 'smoke' | 'gates' | 'push' | 'sign' | 'error' | 'timeline'
 >;
 
 /**

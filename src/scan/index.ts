@@ -27,6 +27,19 @@ export interface ScanRequestOptions {
   baseline?: string;
 }
 
+/** The scanner made ready (installed, its DB current), or why it could not be: kept for the scan stage. */
+export type PreparedScan = { scanner: PreparedScanner } | { error: unknown };
+
+/** Installs the scanner and brings its DB up to date: needs no image, so it runs while the image builds. */
+export async function prepareScan(settings: ScanSettings, outputDir: string): Promise<PreparedScan> {
+  try {
+    await mkdir(outputDir, { recursive: true });
+    return { scanner: await (await loadScanner(settings.scanner)).prepare(settings, outputDir) };
+  } catch (error) {
+    return { error };
+  }
+}
+
 /**
  * The scan stage: every platform of the built image (and the baseline beside it) scanned once
  * by the chosen scanner, and the gate decided. A scanner that cannot run is its own outcome,
@@ -37,12 +50,14 @@ export async function scanStage(
   build: Built,
   reference: string,
   outputDir: string,
-  options: ScanRequestOptions
+  options: ScanRequestOptions,
+  prepared: Promise<PreparedScan> = prepareScan(settings, outputDir)
 ): Promise<ScanResult> {
   const started = Date.now();
   try {
-    await mkdir(outputDir, { recursive: true });
-    const scanner = await (await loadScanner(settings.scanner)).prepare(settings, outputDir);
+    const ready = await prepared;
+    if ('error' in ready) throw ready.error;
+    const { scanner } = ready;
     try {
       const result = await scanWith(scanner, settings, build, reference, outputDir, options);
       core.info(`Scan: ${result.verdict.detail}`);

@@ -30,6 +30,16 @@ async function cosign(bin: string, call: CosignCall, what: string): Promise<void
   }
 }
 
+type Cosign = { path: string; version: string };
+
+/** Installs cosign when the run will sign: needs no image, so it runs while the image builds. */
+export async function prepareSigning(
+  settings: SignSettings & { cosignPath: string },
+  env: Record<string, string | undefined> = process.env
+): Promise<Cosign | undefined> {
+  return signMode(settings, env).mode ? installCosign(settings.cosignPath) : undefined;
+}
+
 /**
  * Signs the pushed digest in every registry it went to, and attests the scan's CycloneDX SBOM
  * to it: only ever the digest (tags move), and only after the gates passed and the push
@@ -39,14 +49,16 @@ export async function signStage(
   settings: SignSettings & { cosignPath: string },
   push: PushResult,
   sbom: SbomResult | undefined,
-  env: Record<string, string | undefined> = process.env
+  env: Record<string, string | undefined> = process.env,
+  prepared?: Promise<Cosign | undefined>
 ): Promise<SignResult> {
   const { mode, note } = signMode(settings, env);
   if (!mode) {
     core.info(note ?? 'not signed');
     return { note, signed: [] };
   }
-  const tool = await installCosign(settings.cosignPath);
+  // An install that failed while the image built is tried again here, where its error belongs.
+  const tool = (await prepared) ?? (await installCosign(settings.cosignPath));
   const attest = sbom?.files.cyclonedx;
   const signed: SignResult['signed'] = [];
   for (const [image, digest] of Object.entries(push.digests)) {

@@ -1,9 +1,16 @@
 import { beforeAll, describe, expect, test } from '@jest/globals';
-import { mkdtemp, readFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { runAction, standInEnv, STANDIN_INPUTS, type ActionRun } from '../helpers/action.js';
 import { PASSWORD, USER, htpasswdAuth, tokenServer } from '../helpers/auth.js';
-import { BUSYBOX, PYTHON_BASE, engineStore, startRegistry, type Registry } from '../helpers/docker.js';
+import {
+  BUSYBOX,
+  PYTHON_BASE,
+  docker,
+  engineStore,
+  startRegistry,
+  type Registry
+} from '../helpers/docker.js';
 import { scenario } from '../helpers/events.js';
 import { type FakeGitHub } from '../helpers/fake-github.js';
 import { e2eWorld } from '../helpers/world.js';
@@ -12,6 +19,10 @@ import { DB_PASSWORD, GITHUB_TOKEN, SMOKE_SECRET_ENV, expectNothingLeaked } from
 import { FORGED, forgedForShell, plant, trivyPlant } from '../helpers/plant.js';
 import { context } from '../helpers/dockerfiles.js';
 import { RegistryClient } from '../../src/registry/client.js';
+import type { RunReport } from '../../src/results.js';
+import { DEFAULT_DB_REPOSITORIES } from '../../src/action/inputs/inputs.js';
+import { RUN_LABEL } from '../../src/common/docker.js';
+import { processesUnder } from '../helpers/processes.js';
 
 const STORE = await engineStore();
 // Every run logs in: the password has to stay out of everything the run writes.
@@ -253,6 +264,37 @@ describe('the bundled action end to end', () => {
     expect(failure).toContain('the build holds ***');
     expect(run.summary).toContain('the build holds ***');
     expect(writesTo('leaky-build')).toEqual([]);
+  });
+
+  test('a build that fails while the scanner is still being prepared: no process, container or temp file left', async () => {
+    const dir = path.join(world.workspace, 'fails-early');
+    await context(dir, [`FROM ${BUSYBOX}`, 'RUN exit 4', 'CMD ["true"]']);
+    const cache = await mkdtemp(path.join(work, 'cold-db-'));
+    const run = await ship('push-branch', 'fails-early', {
+      inputs: { context: 'fails-early', 'lint-fail-on': 'none', 'build-args': '' },
+      // A cold DB cache and a slow DB update: the build fails while the update runs.
+      env: { SHIPSHAPE_TRIVY_CACHE_DIR: cache, TRIVY_STANDIN_DB_DELAY_MS: '4000' }
+    });
+    expect(run.exitCode).toBe(1);
+    expect(errors(run).join('\n')).toContain('build failed at RUN exit 4');
+    const report = JSON.parse(await readFile(run.outputs.report, 'utf8')) as RunReport;
+    const step = (name: string) => report.timeline?.find(s => s.step === name);
+    expect(step('scanner ready')!.startMs).toBeLessThan(step('build')!.endMs);
+    expect(step('scanner ready')!.endMs).toBeGreaterThan(step('build')!.endMs);
+    expect(await processesUnder([run.dir, cache])).toEqual([]);
+    expect(await docker(['ps', '-aq', '--filter', `label=${RUN_LABEL}=${run.state['run-label']}`])).toBe('');
+    expect((await readdir(cache)).filter(f => /tmp|partial/i.test(f))).toEqual([]);
+  });
+
+  test('a DB update that fails while the image builds: the scan-error outcome, decided after the build', async () => {
+    const cache = await mkdtemp(path.join(work, 'no-db-'));
+    const run = await ship('push-branch', 'db-down', {
+      inputs: { 'scan-error': 'warn' },
+      env: { SHIPSHAPE_TRIVY_CACHE_DIR: cache, TRIVY_STANDIN_DB_DOWN: DEFAULT_DB_REPOSITORIES.join(',') }
+    });
+    expect(run.exitCode).toBe(0);
+    expect(run.outputs).toMatchObject({ pushed: 'true', 'scan-result': 'error' });
+    expect(run.summary).toMatch(/\| scan \| ⏭️ skipped \| Trivy could not run \(scan-error: warn/);
   });
 
   test('a push refused by the second of two registries (pull-only there): outputs, summary and check run say what went out', async () => {

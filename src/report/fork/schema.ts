@@ -233,6 +233,7 @@ export const SavedReport = Obj({
   dryRun: Type.Boolean(),
   build: Opt(Build),
   lint: Opt(Lint),
+  timeline: Opt(Type.Array(Obj({ step: Name, startMs: Ms, endMs: Ms }), { maxItems: 64 })),
   smoke: Opt(Smoke),
   scan: Opt(Scan),
   insight: Opt(Insight),

@@ -237,8 +237,24 @@ export function renderMarkdown(report: RunReport, limits: RenderLimits): string 
     ...(report.plan.warnings.length > 0
       ? [heading(3, 'Warnings'), bullets(report.plan.warnings.map(w => [w]))]
       : []),
+    ...timelineSection(report),
     ...details('OCI labels', [codeBlock(report.plan.labels.join('\n'))])
   ]);
+}
+
+const seconds = (ms: number): string => `${(ms / 1000).toFixed(1)} s`;
+
+/** When each step started and ended, from the run's start: what ran beside the build and the smoke test. */
+function timelineSection(report: RunReport): RootContent[] {
+  const steps = [...(report.timeline ?? [])].sort((a, b) => a.startMs - b.startMs || a.endMs - b.endMs);
+  if (steps.length === 0) return [];
+  const rows = steps.map(s => [
+    [s.step],
+    [seconds(s.startMs)],
+    [seconds(s.endMs)],
+    [seconds(s.endMs - s.startMs)]
+  ]);
+  return details('Timeline', [table(['Step', 'Started', 'Ended', 'Took'], rows)]);
 }
 
 const LEVELS: RenderLimits[] = [

@@ -5,7 +5,7 @@ import { code, codeBlock, paragraph, serialize, table } from '../../../src/repor
 import { elements, references, renderGfm } from '../../helpers/gfm.js';
 import { COMMENT_LIMIT, renderMarkdown, renderWithin } from '../../../src/report/markdown/render.js';
 import { verdict } from '../../../src/common/verdict.js';
-import { fixtureReport, withInsight } from '../../helpers/report.js';
+import { everySectionReport, fixtureReport, withInsight } from '../../helpers/report.js';
 import type { Finding } from '../../../src/scan/contract.js';
 
 const FULL = { findings: 200, lint: 200, evidenceChars: 16000 };
@@ -304,5 +304,14 @@ describe('sizes before the push, and the base image', () => {
       /⚠️ The base OS \(.+\) is end-of-life: it gets no more security fixes\. Move `python:3\.12@sha256:b+` to a supported release\./
     );
     expect(markdown).not.toContain('have a fixed version released');
+  });
+});
+
+describe('the timeline', () => {
+  test('each step with its start, end and span, by start: the preparation shown beside the build', () => {
+    const html = renderGfm(renderMarkdown(everySectionReport(), FULL));
+    expect(html).toMatch(
+      /<td>build<\/td>\s*<td>0\.1 s<\/td>\s*<td>9\.4 s<\/td>\s*<td>9\.3 s<\/td>[\s\S]*<td>scanner ready<\/td>\s*<td>0\.1 s<\/td>\s*<td>6\.1 s<\/td>[\s\S]*<td>scan<\/td>\s*<td>9\.4 s<\/td>/
+    );
   });
 });

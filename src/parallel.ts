@@ -1,0 +1,97 @@
+import type { Inputs } from './action/inputs/inputs.js';
+import type { RunContext } from './action/state.js';
+import type { BuildResult } from './builder/contract.js';
+import type { BaselineLookup } from './insight/contract.js';
+import type { Plan, PushPolicy } from './plan/contract.js';
+import type { PushResult } from './push/contract.js';
+import type { SbomResult } from './supply-chain/contract.js';
+import type { PreparedScan } from './scan/index.js';
+import type { Timeline } from './timeline.js';
+
+/**
+ * The work that runs beside another stage: what needs no image starts while the image builds
+ * (the scanner's install and DB, the baseline's manifests, cosign), and scan → insight → SBOM
+ * runs while the smoke test does.
+ */
+
+export type Run = { inputs: Inputs; plan: Plan; policy: PushPolicy; context: RunContext; timeline: Timeline };
+
+export interface Preparation {
+  scan?: Promise<PreparedScan>;
+  baseline?: Promise<BaselineLookup>;
+  cosign?: Promise<{ path: string; version: string } | undefined>;
+  /** After a failed build: waits for what was started and removes what it left (files, processes). */
+  discard: () => Promise<void>;
+}
+
+/** The platform the baseline is compared on: the first one asked for, else the runner's. */
+const comparedPlatform = (inputs: Inputs): string =>
+  inputs.platforms[0] ?? `linux/${process.arch === 'x64' ? 'amd64' : process.arch}`;
+
+/** Starts, before the build, every step that does not need the image; a failure waits for its stage. */
+export function startPreparing({ inputs, plan, policy, context, timeline }: Run): Preparation {
+  const scan = inputs.scan
+    ? timeline.time('scanner ready', async () =>
+        (await import('./scan/index.js')).prepareScan(inputs, context.outputDir)
+      )
+    : undefined;
+  const reference = plan.baseline;
+  const baseline =
+    inputs.scan && reference
+      ? timeline.time('baseline found', async () =>
+          (await import('./insight/index.js')).lookUpBaseline(reference, comparedPlatform(inputs))
+        )
+      : undefined;
+  const cosign = policy.push
+    ? timeline.time('cosign ready', async () =>
+        (await import('./supply-chain/index.js')).prepareSigning(inputs).catch(() => undefined)
+      )
+    : undefined;
+  const discard = async () => {
+    await Promise.allSettled([baseline, cosign]);
+    const prepared = await scan;
+    if (prepared && 'scanner' in prepared) await prepared.scanner.finish();
+  };
+  return { scan, baseline, cosign, discard };
+}
+
+/** The build, with the preparation beside it: a failed build discards what was prepared. */
+export async function buildBeside(run: Run, prepared: Preparation): Promise<BuildResult> {
+  const { buildImage } = await import('./builder/index.js');
+  try {
+    return await run.timeline.time('build', () =>
+      buildImage(run.inputs, run.plan, run.policy.push, run.context.outputDir)
+    );
+  } catch (error) {
+    await prepared.discard();
+    throw error;
+  }
+}
+
+/** Signs the pushed digest with the cosign installed while the image built. */
+export async function signBeside(
+  run: Run,
+  push: PushResult,
+  sbom: SbomResult | undefined,
+  prepared: Preparation
+) {
+  const { signStage } = await import('./supply-chain/index.js');
+  return run.timeline.time('sign', () => signStage(run.inputs, push, sbom, process.env, prepared.cosign));
+}
+
+/** scan (with the baseline beside it) → insight → SBOM: what the image holds and what this change did. */
+export async function scanWithInsight(run: Run, build: BuildResult, prepared: Preparation) {
+  const { inputs, plan, policy, context, timeline } = run;
+  const { scanStage } = await import('./scan/index.js');
+  const { insightStage } = await import('./insight/index.js');
+  const supplyChain = await import('./supply-chain/index.js');
+  const lookup = await prepared.baseline;
+  const listPackages = supplyChain.wantsSbom(inputs, policy.push);
+  const options = { listPackages, baseline: lookup?.scan };
+  const scan = await timeline.time('scan', () =>
+    scanStage(inputs, build, plan.tags[0], context.outputDir, options, prepared.scan)
+  );
+  const image = { name: plan.tags[0].slice(0, plan.tags[0].lastIndexOf(':')), id: build.imageId };
+  const sbom = listPackages ? await supplyChain.sbomStage(inputs, scan, image, context.outputDir) : undefined;
+  return { scan, insight: insightStage(inputs, scan, lookup), sbom };
+}
