@@ -57,7 +57,7 @@ export interface BuildCommand {
 /** The docker CLI invocation for a build with the given builder (pure). */
 export function buildCommand(req: BuildRequest, builder: Builder): BuildCommand {
   const buildx = builder.kind === 'buildx';
-  const args = buildx ? ['buildx', 'build'] : ['build'];
+  const args = buildx ? ['buildx', 'build', ...(builder.name ? ['--builder', builder.name] : [])] : ['build'];
   if ('layout' in req.output) args.push('--output', `type=oci,dest=${req.output.layout},tar=false`);
   else if (buildx) args.push('--load');
   if (builder.kind !== 'classic') args.push('--progress=plain');

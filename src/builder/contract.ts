@@ -40,6 +40,8 @@ export type BuilderKind = 'buildx' | 'buildkit' | 'classic';
 
 export interface Builder {
   kind: BuilderKind;
+  /** The buildx builder asked for by name (`builder` input); unset for the current one. */
+  name?: string;
   client: string;
   server: string;
   /** buildx's driver for the current builder: `docker`, `docker-container`, `remote`, `kubernetes`. */

@@ -43,7 +43,8 @@ export function capabilities(builder: Builder, platforms: string[]): Capabilitie
   };
 }
 
-export async function detectBuilder(): Promise<Builder> {
+/** The builder to build with: the named buildx builder (`builder` input), or the current one. */
+export async function detectBuilder(name = ''): Promise<Builder> {
   const [version, info, buildx, inspect] = await Promise.all([
     docker([
       'version',
@@ -52,7 +53,7 @@ export async function detectBuilder(): Promise<Builder> {
     ]),
     docker(['info', '--format', '{{json .DriverStatus}}']),
     docker(['buildx', 'version']),
-    docker(['buildx', 'inspect'])
+    docker(['buildx', 'inspect', ...(name ? [name] : [])])
   ]);
   const [client = '', server = '', native = 'linux/amd64'] = version.stdout.trim().split('|');
   if (version.exitCode !== 0 || !server) {
@@ -60,8 +61,14 @@ export async function detectBuilder(): Promise<Builder> {
     throw new Error(`no Docker daemon answers (${why}); Shipshape needs a runner with Docker`);
   }
   const kind = chooseBuilder(buildx.exitCode === 0, client);
+  if (name && (kind !== 'buildx' || inspect.exitCode !== 0)) {
+    const why =
+      kind === 'buildx' ? lastLines(inspect.stderr || inspect.stdout, 1) : 'this Docker CLI has no buildx';
+    throw new Error(`input "builder": no buildx builder named ${name} (${why})`);
+  }
   return {
     kind,
+    name: name || undefined,
     client,
     server,
     driver: kind === 'buildx' ? (/^Driver:\s+(\S+)/m.exec(inspect.stdout)?.[1] ?? 'docker') : undefined,

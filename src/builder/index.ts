@@ -23,6 +23,8 @@ export interface BuildSettings extends CacheSettings {
   platforms: string[];
   provenance: ProvenanceMode;
   buildOptions: BuildOptions;
+  /** A buildx builder by name (docker/setup-buildx-action's, a remote BuildKit, a cloud builder), or empty. */
+  builder: string;
 }
 
 const BUILDER_NOTE: Record<Builder['kind'], string> = {
@@ -90,7 +92,7 @@ export async function buildImage(
   pushes: boolean,
   outputDir: string
 ): Promise<BuildResult> {
-  const builder = await detectBuilder();
+  const builder = await detectBuilder(settings.builder);
   if (builder.kind === 'classic') {
     core.warning(
       `Docker CLI ${builder.client} has no buildx and no built-in BuildKit: building with the classic builder. ` +

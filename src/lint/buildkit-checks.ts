@@ -87,6 +87,8 @@ export interface CheckSettings {
   context: string;
   target: string;
   buildArgs: Record<string, string>;
+  /** The buildx builder the build will use, by name, or empty for the current one. */
+  builder: string;
 }
 
 /** The BuildKit checks' report for this Dockerfile, or why there is none (never fails, never rejects). */
@@ -94,6 +96,7 @@ export async function runBuildkitChecks(
   settings: CheckSettings
 ): Promise<{ report: CheckReport } | { skipped: string }> {
   const args = ['buildx', 'build', '--call=check,format=json', '--file', settings.file];
+  if (settings.builder) args.push('--builder', settings.builder);
   for (const [key, value] of Object.entries(settings.buildArgs)) args.push('--build-arg', `${key}=${value}`);
   if (settings.target) args.push('--target', settings.target);
   try {

@@ -196,6 +196,18 @@ describe(`build-push-action's build inputs (${STORE} image store)`, () => {
     expect(ignored.stdout).toContain('title=UndefinedVar');
   });
 
+  test('builder: the default builder by name builds; a name buildx does not know is refused before the build', async () => {
+    const dir = await app('named-builder');
+    const inputs = { push: 'false', scan: 'false', 'smoke-test': 'false' };
+    const named = await ship(dir, `${world.registry.host}/engine/named`, { ...inputs, builder: 'default' });
+    expect(named.exitCode).toBe(0);
+    expect(named.stdout).toContain('Build with BuildKit via docker buildx');
+    const unknown = await ship(dir, `${world.registry.host}/engine/named`, { ...inputs, builder: 'nope' });
+    expect(unknown.exitCode).toBe(1);
+    expect(unknown.stdout).toMatch(/::error::input "builder": no buildx builder named nope \(/);
+    expect(unknown.stdout).not.toContain('Build with');
+  });
+
   test.each([
     ['secrets', 'no-id-here'],
     ['add-hosts', 'db.internal'],

@@ -131,6 +131,14 @@ export function oneLine(value: string, name: string): string {
   return value;
 }
 
+/** A buildx builder's name, as `docker buildx create --name` takes one, or empty. */
+export function builderName(value: string): string {
+  if (value && !/^[A-Za-z0-9][\w.-]{0,63}$/.test(value)) {
+    throw new Error(`input "builder": "${oneLine(value, 'builder')}" is not a buildx builder name`);
+  }
+  return value;
+}
+
 /** The path the smoke test probes: from `/`, one line. */
 export function smokePath(read: InputReader): string {
   const value = oneLine(read('smoke-path') || '/', 'smoke-path');

@@ -17,6 +17,7 @@ import { SCANNERS } from '../../scan/scanners.js';
 import { SEVERITIES, type Severity, type Threshold } from '../../common/severity.js';
 import {
   annotationLevels,
+  builderName,
   oneLine,
   parseCacheSpec,
   port,
@@ -76,6 +77,8 @@ export interface Inputs {
   buildOptions: BuildOptions;
   /** The build secrets' values (files' and variables' contents included), to mask. */
   buildSecretValues: string[];
+  /** A buildx builder by name, or empty for the current one. */
+  builder: string;
   push: 'auto' | 'true' | 'false';
   registry: string;
   username: string;
@@ -180,6 +183,7 @@ export function getInputs(read: InputReader = actionInput, env = process.env): I
     provenance: provenance(read),
     buildOptions: buildOptions(read, workspace, env),
     buildSecretValues: [],
+    builder: builderName(read('builder').trim()),
     push: oneOf(read, 'push', ['auto', 'true', 'false'], 'auto'),
     registry: read('registry').trim(),
     username: read('username').trim(),

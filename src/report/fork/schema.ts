@@ -82,6 +82,7 @@ const Build = Obj({
   base: Opt(Obj({ reference: Name, digest: Opt(Name), pinned: Type.Boolean(), line: Line })),
   builder: Obj({
     kind: Words('buildx', 'buildkit', 'classic'),
+    name: Opt(Name),
     client: Name,
     server: Name,
     driver: Opt(Name),

@@ -3,6 +3,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { buildOptions, buildSecretValues, secretEntries } from '../../../src/action/inputs/build-options.js';
+import { builderName } from '../../../src/action/inputs/input-values.js';
 import { buildCommand } from '../../../src/builder/command.js';
 import { capabilities } from '../../../src/builder/detect.js';
 import { preflight } from '../../../src/builder/preflight.js';
@@ -200,6 +201,15 @@ describe('the build command: secrets by name, never by value', () => {
     );
     expect(command.args.join(' ')).not.toContain('npm-secret-value');
     expect(command.env).toEqual({ SHIPSHAPE_BUILD_SECRET_0: 'npm-secret-value' });
+  });
+
+  test('a named builder: buildx build --builder <name>', () => {
+    const command = buildCommand(request(noOptions()), builder({ name: 'ci-builder', driver: 'remote' }));
+    expect(command.args.slice(0, 4)).toEqual(['buildx', 'build', '--builder', 'ci-builder']);
+  });
+
+  test.each([['-rm'], ['a b'], ['x'.repeat(65)]])('builder %j: not a builder name, refused', name => {
+    expect(() => builderName(name)).toThrow(/^input "builder": ".*" is not a buildx builder name$/);
   });
 
   test("Docker 20.10's built-in BuildKit: secrets and ssh, no named contexts, DOCKER_BUILDKIT=1", () => {

@@ -46,6 +46,7 @@ describe('each input read by its own name', () => {
     ['cache-from', 'acme/app:cache', 'cacheFrom', [{ type: 'registry', attrs: { ref: 'acme/app:cache' } }]],
     ['cache-to', 'type=inline', 'cacheTo', [{ type: 'inline', attrs: {} }]],
     ['provenance', 'mode=max', 'provenance', 'max'],
+    ['builder', ' ci-builder ', 'builder', 'ci-builder'],
     ['secrets', 'npm=t0ken', 'buildOptions.secrets', [{ id: 'npm', value: 't0ken' }]],
     ['secret-envs', 'pip=PIP_INDEX_URL', 'buildOptions.secrets', [{ id: 'pip', env: 'PIP_INDEX_URL' }]],
     ['secret-files', `key=${aFile}`, 'buildOptions.secrets', [{ id: 'key', file: aFile }]],
