@@ -156,6 +156,91 @@ describe('build-push-action build inputs, read in its grammar', () => {
     });
   });
 
+  test.each<[string, Record<string, string>, NodeJS.ProcessEnv, RegExp]>([
+    ['secrets', { secrets: 'a=1\nb,c=2' }, {}, /^input "secrets": entry 2 has an id/],
+    [
+      'secret-envs',
+      { 'secret-envs': 'a=OK_VAR\nb=1BAD' },
+      { OK_VAR: 'x' },
+      /^input "secret-envs": entry 2 does not/
+    ],
+    [
+      'secret-envs ids',
+      { 'secret-envs': 'a=OK_VAR\nb!=OK_VAR' },
+      { OK_VAR: 'x' },
+      /^input "secret-envs": entry 2 has an id/
+    ],
+    [
+      'secret-files',
+      { 'secret-files': 'a=token.txt\nb=nope.txt' },
+      {},
+      /^input "secret-files": entry 2 \(secret b\)/
+    ],
+    [
+      'secret-files ids',
+      { 'secret-files': 'a=token.txt\nb!=token.txt' },
+      {},
+      /^input "secret-files": entry 2 has an id/
+    ],
+    [
+      'ssh',
+      { ssh: 'github=id_ed25519\n!bad=id_ed25519' },
+      {},
+      /^input "ssh": entry 2 does not start with an id/
+    ],
+    [
+      'ssh keys',
+      { ssh: 'github=id_ed25519,missing' },
+      {},
+      /^input "ssh": github names a socket or key that does not exist \(2\)$/
+    ]
+  ])('a bad %s entry is named by its place', (_, inputs, env, message) => {
+    expect(() => parse(inputs, env)).toThrow(message);
+  });
+
+  test.each([
+    ['network', 'defaultx'],
+    ['network', 'xnone'],
+    ['secret-envs', 'a=GOOD-BAD'],
+    ['build-contexts', 'a b=docker-image://alpine:3.20'],
+    ['add-hosts', ':10.0.0.5'],
+    ['shm-size', 'x2g'],
+    ['ulimit', 'nofile=1:2:3']
+  ])('%s %j: only a whole value of the shape passes', (input, value) => {
+    expect(() => parse({ [input]: value }, { GOOD: 'x' })).toThrow(new RegExp(`input "${input}"`));
+  });
+
+  test('values are trimmed where build-push-action trims them', () => {
+    const options = parse(
+      {
+        'secret-envs': 'a= OK_VAR ',
+        'secret-files': 'f= token.txt ',
+        ssh: 'k= id_ed25519 , token.txt',
+        'build-contexts': 'base= docker-image://alpine:3.20 ',
+        'shm-size': ' 2g ',
+        network: ' host '
+      },
+      { OK_VAR: 'x' }
+    );
+    expect(options).toMatchObject({
+      secrets: [
+        { id: 'a', env: 'OK_VAR' },
+        { id: 'f', file: path.join(workspace, 'token.txt') }
+      ],
+      ssh: [`k=${path.join(workspace, 'id_ed25519')},${path.join(workspace, 'token.txt')}`],
+      buildContexts: { base: 'docker-image://alpine:3.20' },
+      shmSize: '2g',
+      network: 'host'
+    });
+  });
+
+  test('secret entries: the last one needs no newline, quoted or not', () => {
+    expect(secretEntries('"a=b"')).toEqual(['a=b']);
+    expect(secretEntries('a=1')).toEqual(['a=1']);
+    expect(secretEntries('\na=1\nb=2')).toEqual(['a=1', 'b=2']);
+    expect(secretEntries('"a=b" ignored after the quote\nc=1\n')).toEqual(['a=b', 'c=1']);
+  });
+
   test('secret entries: a quoted one may span lines and hold quotes', () => {
     expect(secretEntries('a=1\n\n  "b=x\ny""z"  \nc=3')).toEqual(['a=1', 'b=x\ny"z', 'c=3']);
   });

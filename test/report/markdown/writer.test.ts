@@ -1,14 +1,20 @@
 import { describe, expect, test } from '@jest/globals';
 import fc from 'fast-check';
 import {
+  bullets,
   code,
   codeBlock,
   details,
+  emphasis,
+  heading,
   inert,
+  lineBreak,
   link,
   paragraph,
   serialize,
-  table
+  strong,
+  table,
+  text
 } from '../../../src/report/markdown/writer.js';
 import { renderMarkdown } from '../../../src/report/markdown/render.js';
 import { elements, htmlComments, references, renderGfm } from '../../helpers/gfm.js';
@@ -188,5 +194,70 @@ describe('a whole report with every string from outside', () => {
       }),
       RUNS
     );
+  });
+});
+
+describe('the document Shipshape writes, to the character', () => {
+  test('every builder once: headings, emphasis, code, lists, a table, a fence, a folded section', () => {
+    const markdown = serialize([
+      heading(2, 'Image ', code('app:1')),
+      paragraph(
+        strong(text('passed')),
+        ' and ',
+        emphasis(text('quick')),
+        lineBreak(),
+        link('run', 'https://github.com/o/r')
+      ),
+      bullets([['one'], ['two ', code('')]]),
+      table(['Gate', 'Status'], [[['lint'], ['passed']]]),
+      codeBlock('  indented\nline\n\n', 'text'),
+      codeBlock('plain'),
+      ...details('Why & <how> "now"', [paragraph('body')])
+    ]);
+    expect(markdown).toBe(
+      [
+        '## Image `app:1`',
+        '',
+        '**passed** and _quick_<br>[run](https://github.com/o/r)',
+        '',
+        '- one',
+        '- two ',
+        '',
+        '| Gate | Status |',
+        '| - | - |',
+        '| lint | passed |',
+        '',
+        '```text',
+        '  indented',
+        'line',
+        '```',
+        '',
+        '```',
+        'plain',
+        '```',
+        '',
+        '<details><summary>Why &amp; &lt;how&gt; &quot;now&quot;</summary>',
+        '',
+        'body',
+        '',
+        '</details>',
+        ''
+      ].join('\n')
+    );
+  });
+
+  test.each([
+    ['http://example.com/x'],
+    ['https://example.com/x y'],
+    ['javascript:alert(1)//https://example.com'],
+    ['https://example.com/x"onclick'],
+    ['xhttps://example.com']
+  ])('%s is not a URL Shipshape builds: its label stays text', url => {
+    expect(link('label', url)).toEqual({ type: 'text', value: 'label' });
+  });
+
+  test('an empty code span is empty text; a code span folds its line endings only', () => {
+    expect(code('')).toEqual({ type: 'text', value: '' });
+    expect(code('a\r\nb @x')).toEqual({ type: 'inlineCode', value: 'a b @x' });
   });
 });
