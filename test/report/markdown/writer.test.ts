@@ -1,21 +1,6 @@
 import { describe, expect, test } from '@jest/globals';
 import fc from 'fast-check';
-import {
-  bullets,
-  code,
-  codeBlock,
-  details,
-  emphasis,
-  heading,
-  inert,
-  lineBreak,
-  link,
-  paragraph,
-  serialize,
-  strong,
-  table,
-  text
-} from '../../../src/report/markdown/writer.js';
+import * as md from '../../../src/report/markdown/writer.js';
 import { renderMarkdown } from '../../../src/report/markdown/render.js';
 import { elements, htmlComments, references, renderGfm } from '../../helpers/gfm.js';
 import { everySectionReport, freeTextPaths, setAt } from '../../helpers/report.js';
@@ -81,7 +66,7 @@ describe('untrusted text, rendered by cmark-gfm as GitHub does, is inert', () =>
   test('as text in a paragraph: no element but the paragraph, no comment, no reference', () => {
     fc.assert(
       fc.property(hostile, value => {
-        const html = renderGfm(serialize([paragraph('before ', value, ' after')]));
+        const html = renderGfm(md.serialize([md.paragraph('before ', value, ' after')]));
         expect(names(html).filter(e => e !== 'p')).toEqual([]);
         expect(htmlComments(html)).toEqual([]);
         expect(references(html)).toEqual([]);
@@ -93,7 +78,7 @@ describe('untrusted text, rendered by cmark-gfm as GitHub does, is inert', () =>
   test('as text and as code in a table cell: one row, its cells, nothing else', () => {
     fc.assert(
       fc.property(hostile, hostile, (a, b) => {
-        const html = renderGfm(serialize([table(['a', 'b'], [[[a], [code(b)]]])]));
+        const html = renderGfm(md.serialize([md.table(['a', 'b'], [[[a], [md.code(b)]]])]));
         expect(names(html).filter(e => ![...TABLE, 'code'].includes(e))).toEqual([]);
         expect(count(html, 'td')).toBe(2);
         expect(count(html, 'tr')).toBe(2);
@@ -107,7 +92,7 @@ describe('untrusted text, rendered by cmark-gfm as GitHub does, is inert', () =>
   test('as a code block: one block, and what follows it is ours', () => {
     fc.assert(
       fc.property(hostile, value => {
-        const html = renderGfm(serialize([codeBlock(value), paragraph('after')]));
+        const html = renderGfm(md.serialize([md.codeBlock(value), md.paragraph('after')]));
         expect(names(html)).toEqual(['pre', 'code', 'code', 'pre', 'p', 'p']);
         expect(html.endsWith('<p>after</p>\n')).toBe(true);
       }),
@@ -118,7 +103,9 @@ describe('untrusted text, rendered by cmark-gfm as GitHub does, is inert', () =>
   test('as the summary and body of a folded section: one details, balanced, one summary', () => {
     fc.assert(
       fc.property(hostile, hostile, (summary, body) => {
-        const html = renderGfm(serialize([...details(summary, [codeBlock(body)]), paragraph('after')]));
+        const html = renderGfm(
+          md.serialize([...md.details(summary, [md.codeBlock(body)]), md.paragraph('after')])
+        );
         expect(count(html, 'details')).toBe(1);
         expect(count(html, '/details')).toBe(1);
         expect(count(html, 'summary')).toBe(1);
@@ -133,7 +120,7 @@ describe('untrusted text, rendered by cmark-gfm as GitHub does, is inert', () =>
   test('as a link: only a plain https URL links, and its label is text', () => {
     fc.assert(
       fc.property(hostile, hostile, (label, url) => {
-        const html = renderGfm(serialize([paragraph(link(label, url))]));
+        const html = renderGfm(md.serialize([md.paragraph(md.link(label, url))]));
         const plain = /^https:\/\/[A-Za-z0-9.-]+(\/[A-Za-z0-9._~%/-]*)?$/.test(url);
         expect(count(html, 'a')).toBe(plain ? 1 : 0);
         expect([...html.matchAll(/href="([^"]*)"/g)].map(m => m[1])).toEqual(plain ? [url] : []);
@@ -142,17 +129,17 @@ describe('untrusted text, rendered by cmark-gfm as GitHub does, is inert', () =>
       }),
       RUNS
     );
-    expect(renderGfm(serialize([paragraph(link('run', 'https://github.com/o/r/actions/runs/1'))]))).toBe(
-      '<p><a href="https://github.com/o/r/actions/runs/1">run</a></p>\n'
-    );
+    expect(
+      renderGfm(md.serialize([md.paragraph(md.link('run', 'https://github.com/o/r/actions/runs/1'))]))
+    ).toBe('<p><a href="https://github.com/o/r/actions/runs/1">run</a></p>\n');
   });
 
   test('every line ending is folded, and a reference keeps its characters', () => {
-    expect(inert('a\rb\nc\r\nd\u2028e\u2029f\u0085g\vh\fi')).toBe('a b c d e f g h i');
-    expect(inert('@me #12 GH-3 https://x www.y')).toBe(
+    expect(md.inert('a\rb\nc\r\nd\u2028e\u2029f\u0085g\vh\fi')).toBe('a b c d e f g h i');
+    expect(md.inert('@me #12 GH-3 https://x www.y')).toBe(
       '@\u200bme #\u200b12 GH-\u200b3 https:\u200b//x www\u200b.y'
     );
-    expect(inert('a@b mail me at user@example.test')).toBe('a@\u200bb mail me at user@\u200bexample.test');
+    expect(md.inert('a@b mail me at user@example.test')).toBe('a@\u200bb mail me at user@\u200bexample.test');
   });
 });
 
@@ -199,20 +186,20 @@ describe('a whole report with every string from outside', () => {
 
 describe('the document Shipshape writes, to the character', () => {
   test('every builder once: headings, emphasis, code, lists, a table, a fence, a folded section', () => {
-    const markdown = serialize([
-      heading(2, 'Image ', code('app:1')),
-      paragraph(
-        strong(text('passed')),
+    const markdown = md.serialize([
+      md.heading(2, 'Image ', md.code('app:1')),
+      md.paragraph(
+        md.strong(md.text('passed')),
         ' and ',
-        emphasis(text('quick')),
-        lineBreak(),
-        link('run', 'https://github.com/o/r')
+        md.emphasis(md.text('quick')),
+        md.lineBreak(),
+        md.link('run', 'https://github.com/o/r')
       ),
-      bullets([['one'], ['two ', code('')]]),
-      table(['Gate', 'Status'], [[['lint'], ['passed']]]),
-      codeBlock('  indented\nline\n\n', 'text'),
-      codeBlock('plain'),
-      ...details('Why & <how> "now"', [paragraph('body')])
+      md.bullets([['one'], ['two ', md.code('')]]),
+      md.table(['Gate', 'Status'], [[['lint'], ['passed']]]),
+      md.codeBlock('  indented\nline\n\n', 'text'),
+      md.codeBlock('plain'),
+      ...md.details('Why & <how> "now"', [md.paragraph('body')])
     ]);
     expect(markdown).toBe(
       [
@@ -253,11 +240,11 @@ describe('the document Shipshape writes, to the character', () => {
     ['https://example.com/x"onclick'],
     ['xhttps://example.com']
   ])('%s is not a URL Shipshape builds: its label stays text', url => {
-    expect(link('label', url)).toEqual({ type: 'text', value: 'label' });
+    expect(md.link('label', url)).toEqual({ type: 'text', value: 'label' });
   });
 
   test('an empty code span is empty text; a code span folds its line endings only', () => {
-    expect(code('')).toEqual({ type: 'text', value: '' });
-    expect(code('a\r\nb @x')).toEqual({ type: 'inlineCode', value: 'a b @x' });
+    expect(md.code('')).toEqual({ type: 'text', value: '' });
+    expect(md.code('a\r\nb @x')).toEqual({ type: 'inlineCode', value: 'a b @x' });
   });
 });
