@@ -10,7 +10,7 @@ import { addSecret, redact } from './common/untrusted.js';
 import { decideGates, failureOf, pushDecision, stageVerdicts } from './gate.js';
 import { planStage, pushPolicy } from './plan/index.js';
 import { assembleReport, type RunReport, type StageResults } from './results.js';
-import { buildBeside, scanWithInsight, signBeside, startPreparing, type Run } from './parallel.js';
+import { buildBeside, scanWithInsight, signBeside, type Run } from './parallel.js';
 import { startTimeline } from './timeline.js';
 
 // Stages load when the run reaches them: a run that never pushes or reports never parses that code.
@@ -59,8 +59,7 @@ async function stages(run: Run): Promise<StageResults> {
     // Every docker call from here on (the build's cache import, the push) uses this login.
     if (inputs.username)
       process.env.DOCKER_CONFIG = await (await import('./push/login.js')).logIn(inputs, plan);
-    const prepared = startPreparing(run);
-    const build = await buildBeside(run, prepared);
+    const { build, prepared } = await buildBeside(run);
     done.build = build;
     const [scanned, smoke] = await Promise.all([
       inputs.scan ? scanWithInsight(run, build, prepared) : undefined,

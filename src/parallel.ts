@@ -55,15 +55,22 @@ export function startPreparing({ inputs, plan, policy, context, timeline }: Run)
   return { scan, baseline, cosign, discard };
 }
 
-/** The build, with the preparation beside it: a failed build discards what was prepared. */
-export async function buildBeside(run: Run, prepared: Preparation): Promise<BuildResult> {
+/**
+ * The build, with the preparation started beside it once the builder passed its preflight; a
+ * failed build discards what was prepared.
+ */
+export async function buildBeside(run: Run): Promise<{ build: BuildResult; prepared: Preparation }> {
   const { buildImage } = await import('./builder/index.js');
+  let prepared: Preparation | undefined;
+  const start = () => void (prepared = startPreparing(run));
   try {
-    return await run.timeline.time('build', () =>
-      buildImage(run.inputs, run.plan, run.policy.push, run.context.outputDir)
+    const { inputs, plan, policy, context } = run;
+    const build = await run.timeline.time('build', () =>
+      buildImage(inputs, plan, policy.push, context.outputDir, start)
     );
+    return { build, prepared: prepared ?? startPreparing(run) };
   } catch (error) {
-    await prepared.discard();
+    await prepared?.discard();
     throw error;
   }
 }

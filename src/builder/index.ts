@@ -85,12 +85,17 @@ function reportCache(cache: CachePlan, asked: string[], missing: { ref: string; 
   }
 }
 
-/** Builds the image once, with every tag and label of the plan, and says what it built and reused. */
+/**
+ * Builds the image once, with every tag and label of the plan, and says what it built and
+ * reused. `starting` is called once the builder passed its preflight, as the build starts: what
+ * runs beside the build starts then, and never for a build refused before it began.
+ */
 export async function buildImage(
   settings: BuildSettings,
   plan: Plan,
   pushes: boolean,
-  outputDir: string
+  outputDir: string,
+  starting: () => void = () => undefined
 ): Promise<BuildResult> {
   const builder = await detectBuilder(settings.builder);
   if (builder.kind === 'classic') {
@@ -101,6 +106,7 @@ export async function buildImage(
   }
   const caps = capabilities(builder, settings.platforms);
   const checked = preflight(settings, builder, caps);
+  starting();
   const dir = path.join(outputDir, 'build');
   await mkdir(dir, { recursive: true });
   const cache = planCache(settings, caps, plan, pushes, dir);
