@@ -13,22 +13,26 @@ const Line = Type.Integer({ minimum: 1, maximum: 1_000_000 });
 const Text = Type.String({ maxLength: 4096 });
 /** The part of `--call=check,format=json` this reads; anything else in it is ignored. */
 const CheckReport = Type.Object({
+  // buildx writes `"warnings": null` when there are none.
   warnings: Type.Optional(
-    Type.Array(
-      Type.Object({
-        ruleName: Type.String({ pattern: '^[A-Za-z]{1,64}$' }),
-        description: Type.Optional(Text),
-        detail: Type.Optional(Text),
-        location: Type.Optional(
-          Type.Object({
-            ranges: Type.Optional(
-              Type.Array(Type.Object({ start: Type.Object({ line: Line }) }), { maxItems: 64 })
-            )
-          })
-        )
-      }),
-      { maxItems: 1000 }
-    )
+    Type.Union([
+      Type.Null(),
+      Type.Array(
+        Type.Object({
+          ruleName: Type.String({ pattern: '^[A-Za-z]{1,64}$' }),
+          description: Type.Optional(Text),
+          detail: Type.Optional(Text),
+          location: Type.Optional(
+            Type.Object({
+              ranges: Type.Optional(
+                Type.Array(Type.Object({ start: Type.Object({ line: Line }) }), { maxItems: 64 })
+              )
+            })
+          )
+        }),
+        { maxItems: 1000 }
+      )
+    ])
   )
 });
 type CheckReport = Static<typeof CheckReport>;

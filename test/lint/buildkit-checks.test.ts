@@ -39,6 +39,12 @@ describe("BuildKit's build checks as lint findings", () => {
     expect(own.filter(f => ['SS013', 'SS018', 'SS015'].includes(f.rule)).map(f => f.line)).toEqual([4, 5, 6]);
   });
 
+  test('a clean Dockerfile: buildx writes "warnings": null, which reads as no findings', () => {
+    const clean = parseCheckReport('{\n  "warnings": null,\n  "sources": []\n}');
+    expect(clean).toBeDefined();
+    expect(checkIssues(clean!, [])).toEqual([]);
+  });
+
   test('without the Shipshape finding on its line, the check is kept', () => {
     expect(checkIssues(report!, []).map(f => f.rule)).toContain('JSONArgsRecommended');
   });
