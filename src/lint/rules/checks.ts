@@ -110,12 +110,12 @@ function checkRuntime(doc: ParsedDockerfile, chain: Stage[], report: Report): vo
 
   for (const keyword of ['CMD', 'ENTRYPOINT']) {
     const command = effective(chain, keyword);
-    const args = command?.args.trim() ?? '[';
+    const args = command?.args.trim() ?? '';
     // `exec prog` replaces the shell: signals reach the program.
-    if (!args.startsWith('[') && !/^exec\s/.test(args)) {
+    if (command && !args.startsWith('[') && !/^exec\s/.test(args)) {
       report(
         'SS015',
-        command!.line,
+        command.line,
         `${keyword} uses the shell form: the process runs under /bin/sh -c and misses SIGTERM`
       );
     }
