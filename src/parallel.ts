@@ -1,3 +1,4 @@
+import { ociArch } from './common/oci-layout.js';
 import type { Inputs } from './action/inputs/inputs.js';
 import type { RunContext } from './action/state.js';
 import type { BuildResult } from './builder/contract.js';
@@ -25,8 +26,7 @@ export interface Preparation {
 }
 
 /** The platform the baseline is compared on: the first one asked for, else the runner's. */
-const comparedPlatform = (inputs: Inputs): string =>
-  inputs.platforms[0] ?? `linux/${process.arch === 'x64' ? 'amd64' : process.arch}`;
+const comparedPlatform = (inputs: Inputs): string => inputs.platforms[0] ?? `linux/${ociArch(process.arch)}`;
 
 /** Starts, before the build, every step that does not need the image; a failure waits for its stage. */
 export function startPreparing({ inputs, plan, policy, context, timeline }: Run): Preparation {

@@ -53,6 +53,9 @@ export async function children(dir: string, descriptor: Descriptor): Promise<Des
 export const formatPlatform = (p: { os?: string; architecture?: string; variant?: string }): string =>
   [p.os, p.architecture, p.variant].filter(Boolean).join('/');
 
+/** Node's name for a CPU (`process.arch`) as OCI platforms and Go release assets name it. */
+export const ociArch = (arch: string): string => (arch === 'x64' ? 'amd64' : arch);
+
 export const platformOf = (d: Descriptor): string => (d.platform ? formatPlatform(d.platform) : '');
 
 /** BuildKit's attestation manifests sit in an index beside the images: they are not images. */

@@ -202,6 +202,21 @@ export function expandArgs(value: string, vars: Record<string, string>): string 
   return unknown ? undefined : out;
 }
 
+/**
+ * An instruction's arguments in JSON (exec) form, `["prog", "arg"]`, as strings; undefined for
+ * the shell form, and for text that only looks like JSON (Docker runs that with the shell).
+ */
+export function jsonForm(args: string): string[] | undefined {
+  const trimmed = args.trim();
+  if (!trimmed.startsWith('[')) return undefined;
+  try {
+    const parts = JSON.parse(trimmed) as unknown;
+    return Array.isArray(parts) ? parts.map(String) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** The defaults the global ARGs (before the first FROM) declare: `ARG NAME=value`, quotes removed. */
 export function globalArgValues(doc: Pick<ParsedDockerfile, 'globalArgs'>): Record<string, string> {
   const values: Record<string, string> = {};

@@ -3,7 +3,7 @@ import { verdict } from '../common/verdict.js';
 import path from 'node:path';
 import { parseDockerfile } from '../dockerfile/parse.js';
 import { checkIssues, runBuildkitChecks, type CheckSettings } from './buildkit-checks.js';
-import { ignoring, lintDockerfile, type LintIssue } from './rules/checks.js';
+import { ignoring, lintParsed, type LintIssue } from './rules/checks.js';
 import { hadolintIgnored } from './hadolint-config.js';
 import type { LintResult, LintSeverity } from './contract.js';
 
@@ -59,11 +59,12 @@ export async function lintStage(settings: LintSettings): Promise<LintResult> {
     (await readOptional(path.join(settings.workspace, '.hadolint.yaml'))) ??
     (await readOptional(path.join(settings.workspace, '.hadolint.yml')));
   const ignore = [...settings.lintIgnore, ...hadolintIgnored(hadolint ?? '')];
-  const own = lintDockerfile(text, { dockerignore, ignore, target: settings.target || undefined });
+  const doc = parseDockerfile(text);
+  const own = lintParsed(doc, { dockerignore, ignore, target: settings.target || undefined });
   const checked = await checks;
   if ('skipped' in checked)
     return lintVerdict(own, settings.lintFailOn, `BuildKit's build checks ${checked.skipped}`);
-  const ignored = ignoring(parseDockerfile(text), ignore);
+  const ignored = ignoring(doc, ignore);
   const theirs = checkIssues(checked.report, own).filter(f => !ignored([f.rule, f.name], f.line));
   const issues = [...own, ...theirs].sort((a, b) => a.line - b.line);
   const counted = `BuildKit's build checks: ${theirs.length} finding${theirs.length === 1 ? '' : 's'}`;

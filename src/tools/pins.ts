@@ -1,3 +1,5 @@
+import { ociArch } from '../common/oci-layout.js';
+
 /**
  * The tools Shipshape downloads itself, as data: where each release lives, which asset a runner
  * gets, and the SHA-256 of every asset of the versions Shipshape pins. The installer checks an
@@ -92,7 +94,7 @@ export const COSIGN: ToolSpec = {
         `Shipshape pins no cosign for ${platform}/${arch}: install one (sigstore/cosign-installer) and set cosign-path`
       );
     }
-    return { name: `cosign-${platform}-${arch === 'x64' ? 'amd64' : arch}`, kind: 'binary' };
+    return { name: `cosign-${platform}-${ociArch(arch)}`, kind: 'binary' };
   },
   defaultVersion: (platform, arch) => COSIGN_DEFAULTS[`${platform}-${arch}`] ?? '',
   pins: {

@@ -16,15 +16,15 @@ function urlPassword(value: string): string[] {
  */
 export function secretsOf(inputs: Inputs): string[] {
   const smokeValues = Object.values(inputs.smokeEnv);
+  const andLines = (value: string): string[] => [value, ...value.split('\n')];
   return [
     inputs.password,
     inputs.githubToken,
     inputs.cosignPassword,
-    inputs.cosignKey,
-    ...inputs.cosignKey.split('\n'),
+    ...andLines(inputs.cosignKey),
     ...smokeValues,
     ...smokeValues.flatMap(urlPassword),
-    ...inputs.buildSecretValues.flatMap(v => [v, ...v.split('\n')]),
+    ...inputs.buildSecretValues.flatMap(andLines),
     ...[...inputs.cacheFrom, ...inputs.cacheTo].flatMap(spec => Object.values(spec.env ?? {}))
   ];
 }

@@ -182,7 +182,11 @@ export function ignoring(
 }
 
 export function lintDockerfile(text: string, options: LintOptions): LintIssue[] {
-  const doc = parseDockerfile(text);
+  return lintParsed(parseDockerfile(text), options);
+}
+
+/** The findings of Shipshape's rules on a Dockerfile already parsed. */
+export function lintParsed(doc: ParsedDockerfile, options: LintOptions): LintIssue[] {
   const findings: LintIssue[] = [];
   const ignored = ignoring(doc, options.ignore);
   const report: Report = (id, line, message) => {

@@ -1,4 +1,4 @@
-import type { Instruction, Stage } from '../../dockerfile/parse.js';
+import { jsonForm, type Instruction, type Stage } from '../../dockerfile/parse.js';
 import { splitPair } from '../../common/key-values.js';
 import type { Report } from './rules.js';
 import { tokenize } from '../run/commands.js';
@@ -31,16 +31,8 @@ export function assignments(instruction: Instruction): [string, string | undefin
 
 /** A COPY or ADD's sources: its words but the last, in shell or JSON form. */
 function sources(instruction: Instruction): string[] {
-  const args = instruction.args.trim();
-  if (args.startsWith('[')) {
-    try {
-      const parts = JSON.parse(args) as unknown;
-      if (Array.isArray(parts)) return parts.slice(0, -1).map(String);
-    } catch {
-      // Not JSON: read as shell words, as BuildKit does.
-    }
-  }
-  return words(args.split('\n')[0]).slice(0, -1);
+  const exec = jsonForm(instruction.args);
+  return (exec ?? words(instruction.args.trim().split('\n')[0])).slice(0, -1);
 }
 
 /** What the stage's instructions are checked against, from the stages it is FROM. */

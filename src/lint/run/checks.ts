@@ -63,6 +63,14 @@ function unpinnedPackages(tool: string, args: string[]): string[] {
   return packages.filter(p => !p.includes('='));
 }
 
+/** The words after an install subcommand (`pip install`, `npm install`/`i`, `apk add`): its packages and options. */
+function packageArgs(name: string, args: string[], pip: string[] | undefined, sub: string): string[] {
+  if (pip) return pip[0] === 'install' ? pip.slice(1) : [];
+  const installs =
+    (name === 'npm' && ['install', 'i'].includes(sub)) || (name === 'apk' && args.includes('add'));
+  return installs ? args.slice(args.indexOf(sub) + 1) : [];
+}
+
 function checkApt(
   command: { name: string; args: string[] },
   instruction: Instruction,
@@ -146,13 +154,7 @@ export function checkRun(instruction: Instruction, context: RunContext, report: 
     }
     const tool = pip ? 'pip' : name;
     const sub = pip ? pip[0] : (args.find(a => !a.startsWith('-')) ?? '');
-    const installArgs =
-      pip?.[0] === 'install'
-        ? pip.slice(1)
-        : (name === 'npm' && ['install', 'i'].includes(sub)) || apkAdd
-          ? args.slice(args.indexOf(sub) + 1)
-          : [];
-    const unpinned = unpinnedPackages(tool, installArgs);
+    const unpinned = unpinnedPackages(tool, packageArgs(name, args, pip, sub));
     if (unpinned.length > 0)
       report('SS025', instruction.line, `${tool} installs ${unpinned.join(', ')} without a version`);
     if (DEPENDENCY_INSTALL.some(([t, subcommand]) => t === tool && subcommand.test(sub)))

@@ -1,3 +1,5 @@
+import { jsonForm } from '../../dockerfile/parse.js';
+
 /**
  * Just enough POSIX shell reading to look at the commands inside a RUN: quote-aware words,
  * split into simple commands at `&&`, `||`, `;`, `|`, `&` and newlines.
@@ -94,15 +96,9 @@ const SHELL_READS_HEREDOC = /^(?:\S*\/)?(?:ba|da|z|k|a)?sh(?:\s+-\w+)*\s+<</;
  * only its first line is script.
  */
 export function runScript(args: string): string {
+  const exec = jsonForm(args);
+  if (exec) return exec.join(' ');
   const trimmed = args.trim();
-  if (trimmed.startsWith('[')) {
-    try {
-      const parts = JSON.parse(trimmed) as unknown;
-      if (Array.isArray(parts)) return parts.map(String).join(' ');
-    } catch {
-      // Not valid JSON: Docker runs it with the shell, so read it as shell too.
-    }
-  }
   const [first, ...body] = trimmed.split('\n');
   if (body.length === 0 || !first.includes('<<')) return trimmed;
   // `<<WORD` then the body, up to a last line that is WORD.
