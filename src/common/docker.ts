@@ -26,6 +26,9 @@ export async function dockerOk(args: string[], options: DockerOptions = {}): Pro
 /** The label every container Shipshape starts carries; the post step removes by it. */
 export const RUN_LABEL = 'io.shipshape.run';
 
+/** Where the smoke test writes its `--env-file` (0600, it holds smoke-env secrets) under RUNNER_TEMP. */
+export const SMOKE_ENV_DIR_PREFIX = 'shipshape-smoke-';
+
 /** Removes every container a run left behind (post step; cancellation, crashes). */
 export async function removeRunContainers(label: string): Promise<number> {
   const list = await docker(['ps', '--all', '--quiet', '--filter', `label=${RUN_LABEL}=${label}`]);

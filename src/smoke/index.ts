@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { docker, dockerOk } from '../common/docker.js';
+import { docker, dockerOk, SMOKE_ENV_DIR_PREFIX } from '../common/docker.js';
 import { verdict } from '../common/verdict.js';
 import { logUntrusted } from '../common/untrusted.js';
 import {
@@ -57,7 +57,7 @@ export async function smokeTest(settings: SmokeSettings, image: string, label: s
   const name = `shipshape-smoke-${randomBytes(4).toString('hex')}`;
   const [major, minor] = api.trim().split('.').map(Number);
   const daemon = { startInterval: major > 1 || (major === 1 && minor >= 44) };
-  const dir = await mkdtemp(path.join(process.env.RUNNER_TEMP || os.tmpdir(), 'shipshape-smoke-'));
+  const dir = await mkdtemp(path.join(process.env.RUNNER_TEMP || os.tmpdir(), SMOKE_ENV_DIR_PREFIX));
   const plan = planSmoke(image, config, settings, name, label, daemon, path.join(dir, 'env'));
   let id: string;
   try {

@@ -1,9 +1,10 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import { chmod, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { post } from '../../src/action/post.js';
+import { SMOKE_ENV_DIR_PREFIX } from '../../src/common/docker.js';
 import { login } from '../../src/push/login.js';
 import { RegistryClient } from '../../src/registry/client.js';
 import { credentialsFromDockerConfig } from '../../src/registry/credentials.js';
@@ -86,6 +87,26 @@ describe('credentials from a credential helper', () => {
       password: PASSWORD
     });
     expect(await credentialsFromDockerConfig(registryB.host, dir)).toBeUndefined();
+  });
+});
+
+describe('what a killed main step left', () => {
+  test("the post step removes a smoke test's env-file folder from RUNNER_TEMP, and nothing else there", async () => {
+    const temp = await mkdtemp(path.join(os.tmpdir(), 'shipshape-runner-temp-'));
+    const left = path.join(temp, `${SMOKE_ENV_DIR_PREFIX}abc123`);
+    await mkdir(left);
+    await writeFile(path.join(left, 'env'), `DATABASE_URL=${PASSWORD}\n`, { mode: 0o600 });
+    await writeFile(path.join(temp, 'other-step.txt'), 'kept\n');
+    const runnerTemp = process.env.RUNNER_TEMP;
+    process.env.RUNNER_TEMP = temp;
+    try {
+      await post();
+    } finally {
+      if (runnerTemp === undefined) delete process.env.RUNNER_TEMP;
+      else process.env.RUNNER_TEMP = runnerTemp;
+    }
+    expect(await readdir(temp)).toEqual(['other-step.txt']);
+    await rm(temp, { recursive: true, force: true });
   });
 });
 
