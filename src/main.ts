@@ -10,7 +10,7 @@ import { addSecret, redact } from './common/untrusted.js';
 import { decideGates, failureOf, pushDecision, stageVerdicts } from './gate.js';
 import { planStage, pushPolicy } from './plan/index.js';
 import { assembleReport, type RunReport, type StageResults } from './results.js';
-import { buildBeside, scanWithInsight, signBeside, type Run } from './parallel.js';
+import { beside, buildBeside, scanWithInsight, signBeside, type Run } from './parallel.js';
 import { startTimeline } from './timeline.js';
 
 // Stages load when the run reaches them: a run that never pushes or reports never parses that code.
@@ -50,16 +50,18 @@ async function stages(run: Run): Promise<StageResults> {
   // What the stages returned so far: all of it goes into the report, the error too.
   const done: StageResults = { timeline: timeline.steps };
   try {
-    if (inputs.lint)
-      done.lint = await timeline.time('lint', async () =>
-        (await import('./lint/index.js')).lintStage(inputs)
-      );
-    if (inputs.dryRun) return { lint: done.lint };
-    if (plan.tags.length === 0) throw new Error(plan.warnings.join('; '));
-    // Every docker call from here on (the build's cache import, the push) uses this login.
-    if (inputs.username)
-      process.env.DOCKER_CONFIG = await (await import('./push/login.js')).logIn(inputs, plan);
-    const { build, prepared } = await buildBeside(run);
+    // The lint needs no image: it runs while the image builds, and its verdict waits for the gates.
+    const linting = inputs.lint
+      ? timeline.time('lint', async () => (await import('./lint/index.js')).lintStage(inputs))
+      : undefined;
+    if (inputs.dryRun) return { lint: await linting };
+    const { build, prepared } = await beside(linting, done, async () => {
+      if (plan.tags.length === 0) throw new Error(plan.warnings.join('; '));
+      // Every docker call from here on (the build's cache import, the push) uses this login.
+      if (inputs.username)
+        process.env.DOCKER_CONFIG = await (await import('./push/login.js')).logIn(inputs, plan);
+      return buildBeside(run);
+    });
     done.build = build;
     const [scanned, smoke] = await Promise.all([
       inputs.scan ? scanWithInsight(run, build, prepared) : undefined,

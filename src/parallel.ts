@@ -7,6 +7,7 @@ import type { Plan, PushPolicy } from './plan/contract.js';
 import type { PushResult } from './push/contract.js';
 import type { SbomResult } from './supply-chain/contract.js';
 import type { PreparedScan } from './scan/index.js';
+import type { StageResults } from './results.js';
 import type { Timeline } from './timeline.js';
 
 /**
@@ -101,4 +102,20 @@ export async function scanWithInsight(run: Run, build: BuildResult, prepared: Pr
   const image = { name: plan.tags[0].slice(0, plan.tags[0].lastIndexOf(':')), id: build.imageId };
   const sbom = listPackages ? await supplyChain.sbomStage(inputs, scan, image, context.outputDir) : undefined;
   return { scan, insight: insightStage(inputs, scan, lookup), sbom };
+}
+
+/**
+ * Runs `work` while the lint runs; the lint's result goes into `done` whether the work succeeds or
+ * not. The lint's own error wins: it happened first in the pipeline's order.
+ */
+export async function beside<T>(
+  linting: Promise<StageResults['lint']> | undefined,
+  done: StageResults,
+  work: () => Promise<T>
+): Promise<T> {
+  const [lint, result] = await Promise.allSettled([linting, work()]);
+  if (lint.status === 'rejected') throw lint.reason;
+  done.lint = lint.value;
+  if (result.status === 'rejected') throw result.reason;
+  return result.value;
 }

@@ -127,6 +127,24 @@ describe('the bundled action end to end', () => {
     });
   });
 
+  test("the report's timeline: every step ends after it starts; the lint and the scanner's preparation overlap the build", async () => {
+    const run = await ship('push-branch', 'timeline');
+    const { timeline = [] } = JSON.parse(await readFile(run.outputs.report, 'utf8')) as RunReport;
+    for (const step of timeline) expect(step.endMs).toBeGreaterThanOrEqual(step.startMs);
+    const step = (name: string) => timeline.find(s => s.step === name)!;
+    expect(timeline.map(s => s.step)).toEqual(
+      expect.arrayContaining(['lint', 'build', 'scanner ready', 'scan', 'smoke test', 'push'])
+    );
+    for (const beside of ['lint', 'scanner ready']) {
+      expect(step(beside).startMs).toBeLessThan(step('build').endMs);
+      expect(step(beside).endMs).toBeGreaterThan(step('build').startMs);
+    }
+    expect(step('scan').startMs).toBeGreaterThanOrEqual(step('build').endMs);
+    expect(step('push').startMs).toBeGreaterThanOrEqual(
+      Math.max(step('scan').endMs, step('smoke test').endMs)
+    );
+  });
+
   test('tag v1.2.3: semver tags and latest, one digest', async () => {
     const run = await ship('tag-v1.2.3', 'tagged');
     expect(run.exitCode).toBe(0);
