@@ -1,4 +1,5 @@
 // bench/README.md from one run's results.
+import type { StepTime } from '../src/timeline.js';
 import type { Comparison, Stats } from './measure.js';
 
 const ratio = (a: Stats, b: Stats): number => +(a.median / b.median).toFixed(3);
@@ -12,6 +13,19 @@ export interface ColdRow {
   floor: Stats;
   /** The build stage's own duration in those runs (from Shipshape's JSON report). */
   build: { cached: Stats; uncached: Stats };
+  /** Shipshape's timeline in the cached runs: each step's median start and end. */
+  steps: StepTime[];
+}
+
+/** Shipshape against build → install Trivy → update its DB → scan → push, with modelled tool latency. */
+export interface SequentialRow extends Comparison {
+  store: string;
+  app: string;
+  toolLatency: { installMs: number; dbUpdateMs: number; scanMs: number };
+  /** From the end of the build to the start of the push: the scan, the smoke test, the gates. */
+  buildDoneToGatesMs: Stats;
+  buildDoneToGatesTarget: number;
+  steps: StepTime[];
 }
 
 export interface Results {
@@ -21,7 +35,15 @@ export interface Results {
   dependencyStepMs: number;
   pipeline: Comparison;
   cold: ColdRow[];
-  coldStart: { toFirstDockerCallMs: Stats; target: number; distBytes: number; distTarget: number };
+  sequential: SequentialRow;
+  coldStart: {
+    toFirstDockerCallMs: Stats;
+    bareNodeMs: Stats;
+    ratio: number;
+    target: number;
+    distBytes: number;
+    distTarget: number;
+  };
   health: {
     shipshapeTimeToHealthyMs: Stats;
     decisionAfterEventMs: Stats;
@@ -49,8 +71,54 @@ function coldRows(c: ColdRow): string[] {
   return [
     ratioRow('2', `${where}: Shipshape, cache default`, c.vsUncached, '(`cache: false`)'),
     ratioRow('2', `${where}: Shipshape, cache default`, c.vsRecipe, '(two-build recipe)'),
-    `| 2 | ${where}: the floor, no build at all (the finished image pulled, then scanned) | | ${ms(c.floor)} | ${ratio(c.floor, c.vsUncached.other)}× of \`cache: false\` | | |`
+    `| 2 | ${where}: the floor, no build at all (the finished image pulled, then scanned) | | ${ms(c.floor)} | ${ratio(c.floor, c.vsUncached.other)}× of \`cache: false\` | | |`,
+    `| 2 | ${where}: Shipshape, cache default, against the floor | ${ms(c.vsUncached.shipshape)} | ${ms(c.floor)} (floor) | ${ratio(c.vsUncached.shipshape, c.floor)}× | ≤ 1.05× | ${ok(ratio(c.vsUncached.shipshape, c.floor) <= 1.05)} |`
   ];
+}
+
+function sequentialRows(q: SequentialRow): string[] {
+  const where = `cold runner, ${q.store} store, ${q.app}, modelled tool latency`;
+  return [
+    ratioRow('2b', `${where}: Shipshape`, q, '(build → install Trivy → DB → scan → push)'),
+    `| 2b | ${where}: from "build done" to "gates decided" | ${ms(q.buildDoneToGatesMs)} | | | ≤ scan + 1 s = ${q.buildDoneToGatesTarget} ms | ${ok(q.buildDoneToGatesMs.median <= q.buildDoneToGatesTarget)} |`
+  ];
+}
+
+/** Where Shipshape's time goes: each step's median start–end (ms since the run started), per row. */
+function stepTable(r: Results): string {
+  const columns: [string, StepTime[]][] = [
+    ...r.cold.map((c): [string, StepTime[]] => [`2: ${c.store}, ${c.app}`, c.steps]),
+    ['2b: with tool latency', r.sequential.steps]
+  ];
+  const names = [...new Set(columns.flatMap(([, steps]) => steps.map(s => s.step)))];
+  const cell = (steps: StepTime[], name: string): string => {
+    const s = steps.find(x => x.step === name);
+    return s ? `${s.startMs}–${s.endMs}` : '';
+  };
+  return [
+    `| step | ${columns.map(([title]) => title).join(' | ')} |`,
+    `| --- | ${columns.map(() => '---').join(' | ')} |`,
+    ...names.map(name => `| ${name} | ${columns.map(([, steps]) => cell(steps, name)).join(' | ')} |`)
+  ].join('\n');
+}
+
+/** Where a cold row's time above the floor goes, from Shipshape's own timeline. */
+function floorMiss(c: ColdRow, vsFloor: number): string {
+  const span = (name: string): number => {
+    const s = c.steps.find(x => x.step === name);
+    return s ? s.endMs - s.startMs : 0;
+  };
+  const build = c.steps.find(x => x.step === 'build');
+  const push = c.steps.find(x => x.step === 'push');
+  const lastEnd = Math.max(...c.steps.map(s => s.endMs));
+  const total = c.vsUncached.shipshape.median;
+  return (
+    `- **Row 2 against the floor, ${c.store} store, ${c.app}** (${vsFloor}× against ≤ 1.05×): of Shipshape's ${total} ms, ` +
+    `the build took ${span('build')} ms (the floor's pull of the same layers and scan take ${c.floor.median} ms), ` +
+    `the scan and the smoke test after it ${push && build ? push.startMs - build.endMs : '?'} ms, the push ${span('push')} ms, ` +
+    `and ${total - lastEnd} ms fell outside the timed steps (Node starting, reading the inputs, writing the report and summary). ` +
+    'The floor pushes nothing and starts no container: the push and the smoke test are what shipping adds to it.'
+  );
 }
 
 /** Says, for each missed target, what bounds it; empty when every target is met. */
@@ -58,6 +126,8 @@ function misses(r: Results): string[] {
   const out: string[] = [];
   for (const c of r.cold) {
     const missed = [c.vsUncached, c.vsRecipe].filter(x => x.ratio > x.target);
+    const vsFloor = ratio(c.vsUncached.shipshape, c.floor);
+    if (vsFloor > 1.05) out.push(floorMiss(c, vsFloor));
     if (missed.length === 0) continue;
     const seconds = (n: number): string => `${Math.round(n / 100) / 10} s`;
     out.push(
@@ -73,8 +143,10 @@ function misses(r: Results): string[] {
           : `The cache saves the steps above the base image, here mostly the dependency layer (${seconds(r.dependencyStepMs)} to build); the ratio falls as that layer grows, as it does with a real download.`)
     );
   }
-  if (r.coldStart.toFirstDockerCallMs.median > r.coldStart.target)
-    out.push('- **Row 3**: Node starting on this machine is most of it; see the spread.');
+  if (r.coldStart.ratio > r.coldStart.target)
+    out.push(
+      `- **Row 3**: ${r.coldStart.ratio}× a bare \`node -e 0\` (${r.coldStart.bareNodeMs.median} ms here): loading the bundle is the rest.`
+    );
   return out;
 }
 
@@ -82,7 +154,8 @@ export function renderReadme(r: Results): string {
   const rows = [
     `| 1 | pipeline on examples/flask, warm: build, scan (${r.scanDelayMs} ms), smoke test, push 6 tags | ${ms(r.pipeline.shipshape)} | ${ms(r.pipeline.other)} (tutorial script) | ${r.pipeline.ratio}× | ≤ 0.5× | ${ok(r.pipeline.ratio <= r.pipeline.target)} |`,
     ...r.cold.flatMap(coldRows),
-    `| 3 | cold start: \`node dist/index.js\` to its first docker call | ${ms(r.coldStart.toFirstDockerCallMs)} | | | ≤ 150 ms | ${ok(r.coldStart.toFirstDockerCallMs.median <= r.coldStart.target)} |`,
+    ...sequentialRows(r.sequential),
+    `| 3 | cold start: \`node dist/index.js\` to its first docker call | ${ms(r.coldStart.toFirstDockerCallMs)} | ${ms(r.coldStart.bareNodeMs)} (\`node -e 0\`) | ${r.coldStart.ratio}× | ≤ ${r.coldStart.target}× | ${ok(r.coldStart.ratio <= r.coldStart.target)} |`,
     `| 3 | bundle size of \`dist/\` | ${(r.coldStart.distBytes / 1048576).toFixed(2)} MB | | | ≤ 2 MB | ${ok(r.coldStart.distBytes <= r.coldStart.distTarget)} |`,
     `| 4 | examples/flask healthy (its HEALTHCHECK says \`--interval=30s\`) | ${ms(r.health.shipshapeTimeToHealthyMs)} | ${r.health.ownIntervalWaitMs} ms waiting on its own interval | | ≤ 5 s | ${ok(r.health.shipshapeTimeToHealthyMs.median <= r.health.targets.timeToHealthyMs)} |`,
     `| 4 | decision after the daemon's \`health_status\` event | ${ms(r.health.decisionAfterEventMs)} | | | ≤ 100 ms | ${ok(r.health.decisionAfterEventMs.median <= r.health.targets.decisionAfterEventMs)} |`,
@@ -120,6 +193,19 @@ in for the pip or apt install of a real service, which cannot be downloaded here
 examples/flask itself.
 
 ${missed.length > 0 ? `Where a target is missed, what bounds it:\n\n${missed.join('\n')}\n` : 'Every target is met.\n'}
+**Row 2b** models what a hosted runner adds that this machine cannot: installing Trivy
+(${r.sequential.toolLatency.installMs} ms, the ~45 MB release archive fetched, checked and unpacked)
+and updating its DB (${r.sequential.toolLatency.dbUpdateMs} ms, ~90 MB from mirror.gcr.io), each a
+fixed delay of the Trivy stand-in, paid by both ways from an empty Trivy cache. The other way is a
+workflow with trivy-action: build and load, then install Trivy, update the DB, scan, push, one after
+the other. Shipshape installs Trivy and updates the DB while the image builds, then scans and smoke-tests
+side by side.
+
+Where Shipshape's time goes (each step's median start–end in ms since its run started; steps that
+overlap ran side by side):
+
+${stepTable(r)}
+
 Why Shipshape is faster on row 1: the scan and the smoke test run side by side, and the smoke
 test probes the image's HEALTHCHECK every second instead of waiting on its 30 s interval. Row 6
 counts \`PUT …/blobs/uploads/…?digest=\` lines in the registry's access log against the blobs the

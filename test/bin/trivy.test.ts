@@ -88,6 +88,14 @@ describe('the command line', () => {
     expect((await trivy(['version'], { TRIVY_STANDIN_VERSION: '0.70.1' })).stdout).toBe('Version: 0.70.1\n');
   });
 
+  test('--version waits TRIVY_STANDIN_INSTALL_DELAY_MS first (the bench models an install)', async () => {
+    const started = performance.now();
+    expect((await trivy(['--version'], { TRIVY_STANDIN_INSTALL_DELAY_MS: '600' })).stdout).toBe(
+      'Version: 0.74.0\n'
+    );
+    expect(performance.now() - started).toBeGreaterThanOrEqual(600);
+  });
+
   test('flags take `--name=value`, short forms and repeated lists', async () => {
     const result = await scan(['-f=json', '-s', 'CRITICAL', '--severity=HIGH'], fixture('python-app.json'));
     expect(result.code).toBe(0);

@@ -3,6 +3,8 @@
 //   TRIVY_STANDIN_LOG       file that receives one JSON argv array per call
 //   TRIVY_STANDIN_MODE      ok | crash | malformed | hang (a deadlocked Trivy: ignores its --timeout)
 //   TRIVY_STANDIN_DELAY_MS  how long a scan takes (benchmarks)
+//   TRIVY_STANDIN_INSTALL_DELAY_MS  how long installing Trivy takes on a hosted runner (the bench):
+//                           paid by `trivy --version`, the check every installer runs first
 //   TRIVY_STANDIN_VERSION   the version it reports (default 0.74.0)
 //   TRIVY_STANDIN_PLANT     untrusted text Trivy passes on: added to every title and description
 //                           and to the messages it logs, so tests can see where it ends up
@@ -154,8 +156,10 @@ export async function main(argv) {
       );
       throw new Exit(2);
     }
-    if (command === 'version') process.stdout.write(`Version: ${VERSION}\n`);
-    else if (command === 'image') await image(flags, args);
+    if (command === 'version') {
+      await sleep(Number(env.TRIVY_STANDIN_INSTALL_DELAY_MS || 0));
+      process.stdout.write(`Version: ${VERSION}\n`);
+    } else if (command === 'image') await image(flags, args);
     else if (command === 'convert') convert(flags, args);
     else throw new UsageError('a command is required: trivy [global flags] command [flags] target');
   } catch (error) {
