@@ -18,6 +18,7 @@ import {
   startRegistry,
   type Registry
 } from '../test/helpers/docker.js';
+import { TWO_PLATFORMS, context } from '../test/helpers/dockerfiles.js';
 import { scenario } from '../test/helpers/events.js';
 import { appCopy, changeApp, coldDaemon, type ColdDaemon } from './cold.js';
 import type { StepTime } from '../src/timeline.js';
@@ -318,6 +319,58 @@ async function sequentialRow(registry: Registry) {
 }
 
 /**
+ * Row 2c: two platforms split across two daemons (the classic store builds linux/amd64, the
+ * containerd store linux/arm64, side by side; then the merge) against one job on the containerd
+ * store building both. The app's build stages run on the build platform and its final stage only
+ * copies, so nothing is emulated: what differs is the split, the push by digest and the merge.
+ */
+async function multiRunnerRow(registry: Registry) {
+  const dir = await context(path.join(work, 'multi'), TWO_PLATFORMS);
+  const containerd = process.env.SHIPSHAPE_CONTAINERD_HOST ?? '';
+  const run = (repo: string, inputs: Record<string, string>, daemon?: string) =>
+    shipshape(
+      registry,
+      repo,
+      { version: '', 'build-args': `NONCE=${Math.random()}`, 'lint-fail-on': 'none', ...inputs },
+      {
+        context: dir,
+        daemon: daemon ? { host: daemon, path: PATH, stop: () => Promise.resolve() } : undefined
+      }
+    );
+  const split = async (rep: number) => {
+    const dirOf = path.join(work, `results-${rep}`);
+    const jobs = await Promise.all([
+      run('multi/split', { mode: 'platform', platforms: 'linux/amd64' }),
+      run('multi/split', { mode: 'platform', platforms: 'linux/arm64' }, containerd)
+    ]);
+    for (const [i, job] of jobs.entries()) {
+      await sh(`mkdir -p ${dirOf}/${i} && cp ${job.outputs.report} ${dirOf}/${i}/shipshape-report.json`);
+    }
+    return timed(() =>
+      run('multi/split', {
+        mode: 'merge',
+        platforms: 'linux/amd64,linux/arm64',
+        results: path.relative(ROOT, `${dirOf}/*/shipshape-report.json`)
+      })
+    );
+  };
+  const one = () => run('multi/one', { platforms: 'linux/amd64,linux/arm64' }, containerd);
+  await split(0);
+  await one();
+  const ours: number[] = [];
+  const theirs: number[] = [];
+  const merges: number[] = [];
+  for (let i = 1; i <= REPS; i++) {
+    ours.push(await timed(async () => void merges.push(await split(i))));
+    theirs.push(await timed(one));
+    log(
+      `   multi-runner run ${i}: split ${Math.round(ours[i - 1])} ms (merge ${Math.round(merges[i - 1])} ms), one job ${Math.round(theirs[i - 1])} ms`
+    );
+  }
+  return { ...compare(ours, theirs, 1), mergeMs: stats(merges) };
+}
+
+/**
  * `node dist/index.js` to its first docker call (a docker that records the time and fails),
  * against a bare `node -e 0` of the same Node, timed alternately in the same run.
  */
@@ -484,6 +537,7 @@ const ONLY: Record<string, () => Promise<unknown>> = {
   'cold-flask': () => coldRow(registry, 'classic', { name: 'flask', dependencies: false }),
   'cold-containerd': () => coldRow(registry, 'containerd', { name: 'bench-app', dependencies: true }),
   sequential: () => sequentialRow(registry),
+  'multi-runner': () => multiRunnerRow(registry),
   'cold-start': coldStartRow
 };
 const only = process.env.BENCH_ONLY;
@@ -515,6 +569,8 @@ try {
   ];
   log('2b. cold runner with modelled tool latency: Shipshape vs build → install Trivy → DB → scan → push');
   const sequential = await sequentialRow(registry);
+  log('2c. two platforms: split across two daemons, then merged, vs one job building both');
+  const multiRunner = await multiRunnerRow(registry);
   log('3. cold start: node dist/index.js to its first docker call; bundle size');
   const coldStart = await coldStartRow();
   log('4. health detection: examples/flask (HEALTHCHECK --interval=30s)');
@@ -533,6 +589,7 @@ try {
     pipeline,
     cold,
     sequential,
+    multiRunner,
     coldStart,
     health,
     reports,

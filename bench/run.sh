@@ -6,4 +6,4 @@ cd "$(dirname "$0")/.."
 # shellcheck source=../scripts/engines.sh
 source scripts/engines.sh
 bash scripts/prepare.sh --drivers
-with_engine classic env SHIPSHAPE_ENGINE_ROOT="$ENGINE_ROOT" SHIPSHAPE_ACTION_NODE="$NODE24" node .build/bench/bench.js
+with_engine classic env SHIPSHAPE_ENGINE_ROOT="$ENGINE_ROOT" SHIPSHAPE_ACTION_NODE="$NODE24" SHIPSHAPE_CONTAINERD_HOST="$(engine_host containerd)" node .build/bench/bench.js

@@ -1,6 +1,6 @@
 import * as core from '@actions/core';
-import path from 'node:path';
-import { readEvent, runUrl, type GitHubEvent } from './action/event.js';
+import { readEvent, type GitHubEvent } from './action/event.js';
+import { runFacts } from './action/facts.js';
 import { getInputs, type Inputs } from './action/inputs/inputs.js';
 import { secretsOf } from './action/inputs/secrets.js';
 import { setPlanOutputs, setReportOutputs, setResultOutputs } from './action/outputs.js';
@@ -31,12 +31,10 @@ export async function run(): Promise<void> {
     for (const warning of plan.warnings) core.warning(warning);
     setPlanOutputs(plan);
     const policy = pushPolicy(inputs.push, event, inputs.dryRun);
-    const context = await startRun();
-    const dockerfile = path.relative(inputs.workspace, inputs.file);
-    const facts = { plan, pushPolicy: policy, dryRun: inputs.dryRun, dockerfile, runUrl: runUrl(event) };
-    const report = assembleReport(await stages({ inputs, plan, policy, context, timeline }), facts);
+    const run: Run = { inputs, plan, policy, context: await startRun(), timeline };
+    const report = assembleReport(await stages(run, event), runFacts(run, event));
     if (!inputs.dryRun) setResultOutputs(report);
-    await publish(inputs, event, report, context);
+    await publish(inputs, event, report, run.context);
     const failure = failureOf(report);
     if (failure) throw new Error(failure);
   } catch (error) {
@@ -45,7 +43,9 @@ export async function run(): Promise<void> {
 }
 
 /** The stages in order; a failure stops the run and is kept, with what came before it, as an outcome. */
-async function stages(run: Run): Promise<StageResults> {
+async function stages(run: Run, event: GitHubEvent): Promise<StageResults> {
+  // mode: merge releases what the platform jobs built and gated: nothing is built here.
+  if (run.inputs.mode === 'merge') return (await import('./multi-runner.js')).mergeStages(run, event);
   const { inputs, plan, policy, timeline } = run;
   // What the stages returned so far: all of it goes into the report, the error too.
   const done: StageResults = { timeline: timeline.steps };
@@ -79,8 +79,8 @@ async function stages(run: Run): Promise<StageResults> {
       const { pushStage } = await import('./push/index.js');
       const push = await timeline.time('push', () => pushStage(inputs, plan, build, policy));
       done.push = push;
-      // Signatures go only on a digest that passed the gates and went out whole.
-      if (push.pushed && push.failed.length === 0)
+      // Signatures go only on a digest that passed the gates and went out whole (a platform's: on its merged index).
+      if (push.pushed && push.failed.length === 0 && !push.byDigest)
         done.sign = await signBeside(run, push, done.sbom, prepared);
     } else if (gates.passed) core.info(`Not pushing: ${decision.why}`);
     return done;

@@ -12,6 +12,7 @@ import type { ScanResult } from './scan/contract.js';
 import type { SmokeResult } from './smoke/contract.js';
 import type { SbomResult, SignResult } from './supply-chain/contract.js';
 import type { StepTime } from './timeline.js';
+import { PLATFORM_RESULT_VERSION, type PlatformResult } from './common/platform-result.js';
 
 /** Everything one run decided and found; rendered into the summary, the comment and the JSON report. */
 export interface RunReport {
@@ -37,13 +38,55 @@ export interface RunReport {
   error?: string;
   /** When each step started and ended: what ran beside the build and the smoke test. */
   timeline?: StepTime[];
+  /** `mode: platform`: what the merge job reads of this run. */
+  platformResult?: PlatformResult;
+  /** `mode: merge`: each platform's result, checked against the registries. */
+  platforms?: PlatformResult[];
 }
 
 /** What the stages returned: each present when its stage ran, and the error that stopped the run. */
 export type StageResults = Pick<
   RunReport,
-  'lint' | 'build' | 'scan' | 'insight' | 'sbom' | 'smoke' | 'gates' | 'push' | 'sign' | 'error' | 'timeline'
+  | 'lint'
+  | 'build'
+  | 'scan'
+  | 'insight'
+  | 'sbom'
+  | 'smoke'
+  | 'gates'
+  | 'push'
+  | 'sign'
+  | 'error'
+  | 'timeline'
+  | 'platforms'
 >;
+
+/** Where a `mode: platform` run came from: its platform, repository and commit. */
+export interface PlatformSource {
+  platform: string;
+  repository: string;
+  commit: string;
+}
+
+/** What the merge job reads of a platform run (pure): passed only when gated and pushed everywhere. */
+export function platformResultOf(results: StageResults, source: PlatformSource): PlatformResult {
+  const { push, gates, scan, insight, build } = results;
+  const pushed = push?.byDigest;
+  return {
+    version: PLATFORM_RESULT_VERSION,
+    ...source,
+    passed: Boolean(gates?.passed && pushed && push.failed.length === 0 && !results.error),
+    images: Object.keys(push?.digests ?? {}),
+    manifest: pushed?.manifest,
+    attestations: pushed?.attestations ?? [],
+    sizeBytes: build?.sizeBytes,
+    verdicts: gates?.gates ?? [],
+    findings: {
+      counts: scan?.report.counts ?? {},
+      new: insight?.baseline ? insight.findings.filter(f => f.change === 'new').length : undefined
+    }
+  };
+}
 
 /**
  * The run's report from what the stages returned (pure): the scan's findings as the insight
@@ -51,12 +94,16 @@ export type StageResults = Pick<
  */
 export function assembleReport(
   results: StageResults,
-  run: Pick<RunReport, 'plan' | 'pushPolicy' | 'dryRun' | 'dockerfile' | 'runUrl'>
+  run: Pick<RunReport, 'plan' | 'pushPolicy' | 'dryRun' | 'dockerfile' | 'runUrl'> & {
+    platform?: PlatformSource;
+  }
 ): RunReport {
   const { scan, insight } = results;
+  const { platform, ...facts } = run;
   return {
-    ...run,
+    ...facts,
     ...results,
+    ...(platform ? { platformResult: platformResultOf(results, platform) } : {}),
     scan: scan && insight ? { ...scan, report: { ...scan.report, findings: insight.findings } } : scan
   };
 }

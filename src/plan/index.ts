@@ -36,6 +36,9 @@ export interface PlanSettings {
   githubToken: string;
   /** `auto`, `none`, or an image reference to compare with. */
   baseline: string;
+  /** `mode: platform` builds one of these per job: each keeps its own build cache. */
+  mode?: string;
+  platforms?: string[];
 }
 
 /** What the plan had to load or look up: libraries for the rules, facts the payload lacked. */
@@ -44,15 +47,19 @@ export interface PlanExtras {
   facts?: Facts;
 }
 
-/** Where this run's build cache goes and where earlier runs' cache is read from (pure). */
-export function cacheScopes(event: GitHubEvent): Plan['cache'] {
+/**
+ * Where this run's build cache goes and where earlier runs' cache is read from (pure). A platform
+ * job's scopes end in its platform, so the jobs of one build never overwrite each other's cache.
+ */
+export function cacheScopes(event: GitHubEvent, platform?: string): Plan['cache'] {
   const pr = event.payload.pull_request;
   const branch = branchOf(event.ref);
   const own = pr ? `pr-${pr.number}` : branch ? sanitizeTag(branch) : undefined;
+  const suffix = platform ? `-${platform.replace(/\//g, '-')}` : '';
   const nearest = [own, pr?.base.ref, event.payload.repository?.default_branch]
     .filter((s): s is string => Boolean(s))
-    .map(sanitizeTag);
-  return { export: own, import: [...new Set(nearest)] };
+    .map(s => sanitizeTag(`${s}${suffix}`));
+  return { export: own && sanitizeTag(`${own}${suffix}`), import: [...new Set(nearest)] };
 }
 
 /**
@@ -171,7 +178,7 @@ export function makePlan(
     kinds: version.kinds,
     baseline: baselineOf(settings.baseline, event, images[0], version.main ?? ''),
     semver: version.semver,
-    cache: cacheScopes(event)
+    cache: cacheScopes(event, settings.mode === 'platform' ? settings.platforms?.[0] : undefined)
   };
 }
 

@@ -21,5 +21,14 @@ export interface PushResult {
   cacheSaved?: string[];
   /** What the first image name now holds, per platform, as its manifests say. */
   sizes?: ImageSizes[];
+  /** `mode: platform`: the manifests pushed by digest, with no tag, for the merge job. */
+  byDigest?: { platform: string; manifest: PushedManifest; attestations: PushedManifest[] };
   durationMs: number;
+}
+
+export interface PushedManifest {
+  mediaType: string;
+  digest: string;
+  size: number;
+  annotations?: Record<string, string>;
 }

@@ -1,4 +1,5 @@
 import * as core from '@actions/core';
+import { rm } from 'node:fs/promises';
 import { isAttestation, topDescriptor, type Descriptor } from '../common/oci-layout.js';
 import { RegistryClient } from '../registry/client.js';
 import { imageSizes } from '../registry/sizes.js';
@@ -7,6 +8,7 @@ import { pushLayout } from '../registry/layout.js';
 import { parseImageName, splitTag } from '../registry/reference.js';
 import { messageOf } from '../common/errors.js';
 import { redact } from '../common/untrusted.js';
+import { gatedManifests, layoutOf } from './by-digest.js';
 import { dockerPush } from './docker-push.js';
 import { loginRegistry, type LoginSettings } from './login.js';
 import { decideRelease, type ReleaseDecision } from './release.js';
@@ -173,15 +175,7 @@ export async function pushImages(req: PushRequest): Promise<PushResult> {
   const conflicts = plans.flatMap(p => p.decision.conflicts.map(c => `${p.image}:${c.tag}: ${c.reason}`));
   if (conflicts.length > 0) throw new Error(`nothing pushed: ${conflicts.join('; ')}`);
 
-  const result: PushResult = {
-    pushed: false,
-    digests: {},
-    tags: [],
-    unchanged: [],
-    withheld: [],
-    failed: [],
-    durationMs: 0
-  };
+  const result = emptyPush();
   for (const { image, client, decision } of plans) {
     result.withheld.push(...decision.withheld.map(w => ({ tag: `${image}:${w.tag}`, reason: w.reason })));
     result.unchanged.push(...decision.unchanged.map(t => `${image}:${t}`));
@@ -207,9 +201,52 @@ export async function pushImages(req: PushRequest): Promise<PushResult> {
   return result;
 }
 
+/**
+ * `mode: platform`: the gated platform's manifest (and its attestations) pushed by digest to
+ * every image name, with no tag: nothing anyone pulls by name changes until the merge job.
+ */
+export async function pushByDigest(req: PushRequest, platform: string): Promise<PushResult> {
+  const started = Date.now();
+  const dir = await layoutOf(req.build, platform);
+  try {
+    const { image, attestations } = await gatedManifests(dir, req.build);
+    const result: PushResult = { ...emptyPush(), byDigest: { platform, manifest: image, attestations } };
+    for (const name of req.plan.images) {
+      try {
+        const client = await clientFor(name, req);
+        for (const manifest of [image, ...attestations])
+          await pushLayout(client, dir, manifest, [manifest.digest]);
+        if ((await client.digest(image.digest)) !== image.digest)
+          throw new Error(`${name}@${image.digest} is not in the registry after the push`);
+        result.digests[name] = image.digest;
+      } catch (error) {
+        result.failed.push({ tag: `${name}@${image.digest}`, reason: redact(messageOf(error)) });
+      }
+    }
+    result.pushed = Object.keys(result.digests).length > 0;
+    result.cacheSaved =
+      result.failed.length === 0 ? await uploadCache(req.build.cache?.uploads ?? [], req) : [];
+    return { ...result, durationMs: Date.now() - started };
+  } finally {
+    if (dir !== req.build.layout) await rm(dir, { recursive: true, force: true });
+  }
+}
+
+const emptyPush = (): PushResult => ({
+  pushed: false,
+  digests: {},
+  tags: [],
+  unchanged: [],
+  withheld: [],
+  failed: [],
+  durationMs: 0
+});
+
 /** The inputs the push reads (named as in Inputs). */
 export interface PushSettings extends LoginSettings {
   overwriteReleaseTags: boolean;
+  mode: string;
+  platforms: string[];
 }
 
 /** Pushes the gated image under the plan's tags, with this run's login when there is one. */
@@ -223,7 +260,8 @@ export async function pushStage(
   const login = settings.username
     ? { registry, username: settings.username, password: settings.password }
     : undefined;
-  return core.group('Push', () =>
-    pushImages({ plan, build, policy, overwriteReleaseTags: settings.overwriteReleaseTags, login })
-  );
+  const request = { plan, build, policy, overwriteReleaseTags: settings.overwriteReleaseTags, login };
+  if (settings.mode === 'platform')
+    return core.group('Push by digest', () => pushByDigest(request, settings.platforms[0]));
+  return core.group('Push', () => pushImages(request));
 }

@@ -24,6 +24,8 @@ export interface ReportSettings {
   file: string;
   target: string;
   platforms: string[];
+  /** A platform job posts nothing to the pull request: its merge job posts one comment and check for all. */
+  mode: string;
 }
 
 export interface PublishResult {
@@ -110,8 +112,8 @@ export async function publishReport(
   if (process.env.GITHUB_STEP_SUMMARY) await core.summary.addRaw(renderWithin(report, SUMMARY_LIMIT)).write();
   // A dry run shows its findings on the Dockerfile's lines too: it only posts nothing.
   logAnnotations(report);
-  if (report.dryRun) return { check: 'skipped', reportPath };
-  if (!settings.githubToken) return { check: 'skipped', reportPath };
+  if (report.dryRun || !settings.githubToken || settings.mode === 'platform')
+    return { check: 'skipped', reportPath };
   const [owner, repo] = event.repository.split('/');
   const kit = octokit(settings.githubToken);
   const result: PublishResult = { check: 'skipped', reportPath };

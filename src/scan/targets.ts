@@ -21,7 +21,13 @@ export function scanTargets(
   reference: string,
   workDir: string
 ): ScanTarget[] {
-  if (build.platforms.length <= 1) {
+  // One platform the daemon runs is the only image there is; a foreign one (a platform job's
+  // arm64 on an amd64 runner) is read like any other platform of an index.
+  const [only] = build.platforms;
+  if (
+    build.platforms.length === 0 ||
+    (build.platforms.length === 1 && samePlatform(build.builder.native, only))
+  ) {
     return [{ platform: '', source: build.layout ? { layout: build.layout } : { image: reference } }];
   }
   return build.platforms.map(platform => {

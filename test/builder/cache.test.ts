@@ -36,6 +36,22 @@ describe('cache scopes from the event', () => {
   ])('%s saves to %s and reads %j', (kind, own, nearest) => {
     expect(planOf(kind).cache).toEqual({ export: own, import: nearest });
   });
+
+  test("a platform job's scopes end in its platform: the jobs of one build never overwrite each other's cache", () => {
+    const plan = (platform: string) =>
+      makePlan(
+        { ...PLAN_DEFAULTS, images: ['ghcr.io/acme/app'], mode: 'platform', platforms: [platform] },
+        eventOf(scenario('pull_request-opened')),
+        new Date('2026-11-24T00:00:00Z')
+      );
+    expect(plan('linux/arm64').cache).toEqual({
+      export: 'pr-2-linux-arm64',
+      import: ['pr-2-linux-arm64', 'master-linux-arm64']
+    });
+    expect(plan('linux/amd64').cache.export).toBe('pr-2-linux-amd64');
+    const c = planCache(settings(), CONTAINERD, plan('linux/arm64'), true, '/w');
+    expect(c.uploads).toEqual([{ dir: '/w/cache-0', ref: 'ghcr.io/acme/app:buildcache-pr-2-linux-arm64' }]);
+  });
 });
 
 describe('the default cache (no cache-from / cache-to)', () => {

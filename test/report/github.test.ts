@@ -23,6 +23,7 @@ const options = (extra: Partial<ReportSettings> = {}): ReportSettings => ({
   file: '/work/repo/Dockerfile',
   target: '',
   platforms: [],
+  mode: 'ship',
   ...extra
 });
 const publish = (report: RunReport, event: GitHubEvent, settings: ReportSettings) =>
@@ -107,6 +108,13 @@ describe('sticky PR comment', () => {
     expect(gh.comments).toHaveLength(1);
     expect(gh.comments[0]).toMatchObject({ user: 'user-ghp_user' });
     expect(gh.comments[0].body).toContain('CVE-2019-18224');
+  });
+
+  test('a platform job of a multi-runner build posts no comment and no check run: its merge job does', async () => {
+    const result = await publish(fixtureReport(), prEvent(), options({ mode: 'platform' }));
+    expect(result.check).toBe('skipped');
+    expect(gh.comments).toHaveLength(0);
+    expect(gh.checkRuns).toHaveLength(0);
   });
 
   test('push events get no comment', async () => {

@@ -20,6 +20,16 @@ describe('one scan per platform', () => {
     ]);
   });
 
+  test("one platform the runner cannot run (a platform job's arm64 on amd64): saved by platform and read with it", () => {
+    expect(scanTargets({ platforms: ['linux/arm64'], builder }, 'app:1', '/o')).toEqual([
+      {
+        platform: 'linux/arm64',
+        source: { archive: '/o/image-linux-arm64.tar' },
+        save: { image: 'app:1', platform: 'linux/arm64', archive: '/o/image-linux-arm64.tar' }
+      }
+    ]);
+  });
+
   test('an index in the daemon: the native platform directly, the others saved by platform', () => {
     expect(scanTargets({ platforms: ['linux/amd64', 'linux/arm64'], builder }, 'app:1', '/o')).toEqual([
       { platform: 'linux/amd64', source: { image: 'app:1' } },

@@ -126,8 +126,14 @@ export interface Inputs {
   maxSizeIncrease?: SizeLimit;
   /** Lowest severity of a finding new against the baseline that fails the gate. */
   failOnNew: Threshold;
-  /** `ship` (the pipeline) or `report` (post a saved report: fork pull requests). */
-  mode: 'ship' | 'report';
+  /**
+   * `ship` (the pipeline), `report` (post a saved report: fork pull requests), `platform` (one
+   * platform of a multi-runner build, pushed by digest with no tag) or `merge` (the index of
+   * the platforms' results, tagged).
+   */
+  mode: 'ship' | 'report' | 'platform' | 'merge';
+  /** `mode: merge`: a glob of the platform jobs' reports. */
+  results: string;
   /** The saved report that `mode: report` posts. */
   reportFile: string;
   /** A fork's passing report: a `neutral` check run, or its own verdict (`verdict`, when the workflow trusts it). */
@@ -148,6 +154,20 @@ function checkSigning(inputs: Inputs, env: NodeJS.ProcessEnv): void {
   if (!inputs.transparencyLog) {
     throw new Error(
       'input "sign": keyless needs transparency-log: its certificates are only checkable through it'
+    );
+  }
+}
+
+/** What `mode: platform` and `mode: merge` need, checked before anything runs. */
+function checkMode(inputs: Inputs): void {
+  if (inputs.mode === 'platform' && inputs.platforms.length !== 1) {
+    throw new Error(
+      'input "mode": platform builds exactly one platform: set "platforms" to it (e.g. linux/arm64)'
+    );
+  }
+  if (inputs.mode === 'merge' && (inputs.platforms.length === 0 || !inputs.results)) {
+    throw new Error(
+      'input "mode": merge needs "results" (a glob of the platform jobs\' reports) and "platforms" (every platform expected)'
     );
   }
 }
@@ -228,12 +248,14 @@ export function getInputs(read: InputReader = actionInput, env = process.env): I
     baseline: read('baseline').trim() || 'auto',
     failOnNew: oneOf(read, 'fail-on-new', ['none', ...SEVERITIES], 'none'),
     maxSizeIncrease: parseSizeLimit(read('max-size-increase')),
-    mode: oneOf(read, 'mode', ['ship', 'report'], 'ship'),
+    mode: oneOf(read, 'mode', ['ship', 'report', 'platform', 'merge'], 'ship'),
+    results: read('results').trim(),
     reportFile: read('report-file').trim(),
     forkReportConclusion: oneOf(read, 'fork-report-conclusion', ['neutral', 'verdict'], 'neutral')
   };
   inputs.buildSecretValues = buildSecretValues(inputs.buildOptions, env);
   checkSigning(inputs, env);
+  checkMode(inputs);
   if (inputs.maxSizeIncrease && !inputs.scan) {
     // The sizes compared are the ones the scans read, of this image and of the baseline.
     throw new Error('input "max-size-increase" needs scan: true (the scans read both images\' sizes)');

@@ -1,9 +1,8 @@
 import * as core from '@actions/core';
 import { Value } from '@sinclair/typebox/value';
-import { constants } from 'node:fs';
-import { open } from 'node:fs/promises';
 import type { GitHubEvent } from '../../action/event.js';
 import { octokit } from '../../common/github.js';
+import { parseBounded, readBounded } from '../../common/json-file.js';
 import type { RunReport } from '../../results.js';
 import { publishReport, type PublishResult, type ReportSettings } from '../index.js';
 import { REPORT_VERSION, SavedReport } from './schema.js';
@@ -12,45 +11,6 @@ import { REPORT_VERSION, SavedReport } from './schema.js';
 const MAX_BYTES = 10 * 1024 * 1024;
 const MAX_DEPTH = 32;
 
-/** The file a fork's run saved, read only if it is a regular file within the size bound (a link is not followed). */
-async function readBounded(file: string): Promise<string> {
-  const handle = await open(file, constants.O_RDONLY | constants.O_NOFOLLOW).catch(
-    (error: NodeJS.ErrnoException) => {
-      throw new Error(
-        error.code === 'ELOOP'
-          ? 'report-file is a symbolic link: not followed'
-          : `report-file cannot be read (${error.code})`
-      );
-    }
-  );
-  try {
-    const stat = await handle.stat();
-    if (!stat.isFile()) throw new Error('report-file is not a regular file');
-    if (stat.size > MAX_BYTES)
-      throw new Error(`report-file is ${stat.size} bytes, over the ${MAX_BYTES} a report may have`);
-    return await handle.readFile('utf8');
-  } finally {
-    await handle.close();
-  }
-}
-
-/** How deep the JSON's arrays and objects nest, found in one pass without parsing it. */
-export function nestingDepth(text: string): number {
-  let depth = 0;
-  let deepest = 0;
-  let inString = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (inString) {
-      if (c === '\\') i++;
-      else if (c === '"') inString = false;
-    } else if (c === '"') inString = true;
-    else if (c === '{' || c === '[') deepest = Math.max(deepest, ++depth);
-    else if (c === '}' || c === ']') depth--;
-  }
-  return deepest;
-}
-
 /**
  * A saved report, checked field by field against the report's schema: the file came from a
  * fork's run. What does not fit is refused with one line that names where, never what it held.
@@ -58,13 +18,7 @@ export function nestingDepth(text: string): number {
 export function readSaved(text: string): RunReport {
   const refuse = (why: string): Error =>
     new Error(`the saved report is not a Shipshape report (version ${REPORT_VERSION}): ${why}`);
-  if (nestingDepth(text) > MAX_DEPTH) throw refuse(`it nests deeper than ${MAX_DEPTH} levels`);
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    throw refuse('it is not JSON');
-  }
+  const json = parseBounded(text, MAX_DEPTH, refuse);
   const error = Value.Errors(SavedReport, json).First();
   if (error) {
     const where = error.path.replace(/[^\w/-]/g, '?').slice(0, 120) || '/';
@@ -114,7 +68,7 @@ export async function postSavedReport(
 ): Promise<PublishResult> {
   if (!settings.reportFile)
     throw new Error('mode: report needs "report-file": the saved shipshape-report.json');
-  const report = readSaved(await readBounded(settings.reportFile));
+  const report = readSaved(await readBounded(settings.reportFile, 'report-file', MAX_BYTES));
   const run = event.payload.workflow_run;
   const number = await pullRequestOf(event, settings.githubToken);
   if (number === undefined) core.warning('No open pull request at this commit: posting the check run only.');

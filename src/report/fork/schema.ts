@@ -1,4 +1,5 @@
 import { Type, type Static, type TLiteral, type TSchema, type TUnion } from '@sinclair/typebox';
+import { PlatformResult } from '../../common/platform-result-schema.js';
 
 /**
  * The JSON report (`shipshape-report.json`) as a versioned document: every field, its type, the
@@ -215,6 +216,12 @@ const Smoke = Obj({
 });
 
 const Tag = Obj({ tag: Name, reason: Sentence });
+const PushedManifest = Obj({
+  mediaType: Name,
+  digest: Name,
+  size: Bytes,
+  annotations: Opt(Dict(Name, 32))
+});
 const Push = Obj({
   pushed: Type.Boolean(),
   digests: Dict(Name, 64),
@@ -224,6 +231,13 @@ const Push = Obj({
   failed: Type.Array(Tag, { maxItems: 4096 }),
   cacheSaved: Opt(Names(64)),
   sizes: Opt(Type.Array(ImageSizes, { maxItems: 64 })),
+  byDigest: Opt(
+    Obj({
+      platform: Name,
+      manifest: PushedManifest,
+      attestations: Type.Array(PushedManifest, { maxItems: 8 })
+    })
+  ),
   durationMs: Ms
 });
 
@@ -261,7 +275,9 @@ export const SavedReport = Obj({
   ),
   dockerfile: Name,
   runUrl: Name,
-  error: Opt(Log)
+  error: Opt(Log),
+  platformResult: Opt(PlatformResult),
+  platforms: Opt(Type.Array(PlatformResult, { maxItems: 64 }))
 });
 
 export type SavedReport = Static<typeof SavedReport>;

@@ -6,6 +6,7 @@ import type { PushResult } from '../../push/contract.js';
 import type { RunReport } from '../../results.js';
 import type { SmokeResult } from '../../smoke/contract.js';
 import { compareSection } from './compare.js';
+import { platformSections } from './platforms.js';
 import {
   bullets,
   code,
@@ -127,7 +128,8 @@ function tagsSection(report: RunReport): RootContent[] {
   const out: RootContent[] = [heading(3, 'Tags')];
   const { push, pushPolicy } = report;
   const tags = (list: string[]): Inline[] => joined(list.map(code), ' ');
-  if (push?.pushed) out.push(paragraph('Pushed: ', ...tags(push.tags)));
+  if (push?.byDigest) out.push(paragraph('Pushed by digest only (see Platform).'));
+  else if (push?.pushed) out.push(paragraph('Pushed: ', ...tags(push.tags)));
   else if (pushPolicy && !pushPolicy.push) out.push(paragraph(`Not pushed: ${pushPolicy.reason}.`));
   else if (report.gates?.passed === false) out.push(paragraph('Not pushed: a gate failed.'));
   else if (outcomeOf(report) === 'failed')
@@ -225,6 +227,7 @@ export function renderMarkdown(report: RunReport, limits: RenderLimits): string 
     headline(report),
     overview(report),
     ...gatesSection(report),
+    ...platformSections(report),
     ...compareSection(report),
     ...tagsSection(report),
     ...(report.scan

@@ -100,6 +100,7 @@ describe('each input read by its own name', () => {
     ['fail-on-new', 'high', 'failOnNew', 'HIGH'],
     ['max-size-increase', '10%', 'maxSizeIncrease', { text: '10%', percent: 10 }],
     ['mode', 'report', 'mode', 'report'],
+    ['results', ' results/*/shipshape-report.json ', 'results', 'results/*/shipshape-report.json'],
     ['report-file', ' saved/report.json ', 'reportFile', 'saved/report.json'],
     ['fork-report-conclusion', 'verdict', 'forkReportConclusion', 'verdict']
   ];
@@ -130,6 +131,24 @@ describe('each input read by its own name', () => {
       );
     }
   );
+
+  test.each<[Record<string, string>, RegExp]>([
+    [{ mode: 'platform' }, /mode": platform builds exactly one platform: set "platforms"/],
+    [{ mode: 'platform', platforms: 'linux/amd64,linux/arm64' }, /exactly one platform/],
+    [{ mode: 'merge', platforms: 'linux/amd64' }, /mode": merge needs "results"/],
+    [{ mode: 'merge', results: 'r/*.json' }, /and "platforms" \(every platform expected\)/]
+  ])('%j is refused before anything runs', (values, message) => {
+    expect(() => getInputs(reader(values), env)).toThrow(message);
+  });
+
+  test('mode: platform with one platform, and mode: merge with results and platforms, are taken', () => {
+    expect(getInputs(reader({ mode: 'platform', platforms: 'linux/arm64' }), env).mode).toBe('platform');
+    const merge = getInputs(
+      reader({ mode: 'merge', platforms: 'linux/amd64,linux/arm64', results: 'r/*.json' }),
+      env
+    );
+    expect([merge.mode, merge.platforms]).toEqual(['merge', ['linux/amd64', 'linux/arm64']]);
+  });
 
   test('a .trivyignore at the workspace root is used when trivyignore is not set', () => {
     const workspace = path.join(ROOT, 'test/fixtures/workspace-with-trivyignore');

@@ -10,7 +10,8 @@ import {
   publishReport,
   type ReportSettings
 } from '../../../src/report/index.js';
-import { nestingDepth, postSavedReport, readSaved } from '../../../src/report/fork/saved.js';
+import { nestingDepth } from '../../../src/common/json-file.js';
+import { postSavedReport, readSaved } from '../../../src/report/fork/saved.js';
 import type { RunReport } from '../../../src/results.js';
 import { eventOf, payload, PR_HEAD_SHA, scenario } from '../../helpers/events.js';
 import { startFakeGitHub, type FakeGitHub } from '../../helpers/fake-github.js';
@@ -26,6 +27,7 @@ const settings = (extra: Partial<ReportSettings & { forkReportConclusion: 'neutr
   file: '/work/repo/Dockerfile',
   target: '',
   platforms: [],
+  mode: 'report',
   forkReportConclusion: 'neutral' as 'neutral' | 'verdict',
   ...extra
 });

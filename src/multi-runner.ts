@@ -1,0 +1,46 @@
+import { verdict } from './common/verdict.js';
+import { messageOf } from './common/errors.js';
+import type { GitHubEvent } from './action/event.js';
+import type { Run } from './parallel.js';
+import type { StageResults } from './results.js';
+
+/**
+ * `mode: merge`: the platform jobs' results checked against every registry (merge stage), then
+ * the index pushed and tagged like a one-job run's image (release safety included), and signed.
+ * A refusal stops the run before anything is tagged.
+ */
+export async function mergeStages(run: Run, event: GitHubEvent): Promise<StageResults> {
+  const source = { repository: event.repository, commit: event.sha };
+  const { inputs, plan, policy, context, timeline } = run;
+  const done: StageResults = { timeline: timeline.steps };
+  try {
+    if (inputs.username)
+      process.env.DOCKER_CONFIG = await (await import('./push/login.js')).logIn(inputs, plan);
+    const { mergeStage } = await import('./merge/index.js');
+    const merged = await timeline.time('merge', () => mergeStage(inputs, plan, source, context.outputDir));
+    done.platforms = merged.platforms;
+    const checked = `${merged.platforms.map(p => p.platform).join(', ')}: each passed its gates; each digest checked in every registry`;
+    done.gates = { passed: true, gates: [verdict('platforms', 'passed', checked)] };
+    if (!policy.push) return done;
+    if (plan.tags.length === 0) throw new Error(plan.warnings.join('; '));
+    const { pushStage } = await import('./push/index.js');
+    const build = {
+      imageId: merged.index.digest,
+      digest: merged.index.digest,
+      layout: merged.layout,
+      manifests: merged.manifests
+    };
+    const push = await timeline.time('push', () =>
+      pushStage({ ...inputs, mode: 'merge' }, plan, build, policy)
+    );
+    done.push = push;
+    if (push.pushed && push.failed.length === 0) {
+      const { prepareSigning, signStage } = await import('./supply-chain/index.js');
+      const cosign = prepareSigning(inputs).catch(() => undefined);
+      done.sign = await timeline.time('sign', () => signStage(inputs, push, undefined, process.env, cosign));
+    }
+    return done;
+  } catch (error) {
+    return { ...done, error: messageOf(error) };
+  }
+}
