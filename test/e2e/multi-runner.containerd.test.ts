@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import type { PlatformResult } from '../../src/common/platform-result.js';
 import { RegistryClient } from '../../src/registry/client.js';
 import { runAction, standInEnv, STANDIN_INPUTS, type ActionRun } from '../helpers/action.js';
@@ -219,6 +221,40 @@ describe('a multi-runner build: a platform job per runner, then one merge', () =
         r.manifest = amdManifest;
       })
     ).toMatch(/multi\/tampered@sha256:\w+ is an image for linux\/amd64, not linux\/arm64/);
+  });
+
+  test('the merge signs the index it tagged (a key pair): cosign verifies the digest output', async () => {
+    const exec = promisify(execFile);
+    const cosign = path.join(process.env.SHIPSHAPE_OPT ?? '/opt/shipshape', 'cosign/usr/bin/cosign');
+    const keys = await mkdtemp(path.join(work, 'keys-'));
+    await exec(cosign, ['generate-key-pair'], {
+      cwd: keys,
+      env: { ...process.env, COSIGN_PASSWORD: 'pw-of-the-key' }
+    });
+    const { amd, arm } = await platformJobs('signed', 'push-branch');
+    const merged = await merge('push-branch', 'signed', await downloaded('signed', [amd, arm]), {
+      sign: 'key',
+      'cosign-key': await readFile(path.join(keys, 'cosign.key'), 'utf8'),
+      'cosign-password': 'pw-of-the-key',
+      'cosign-path': cosign,
+      'transparency-log': 'false'
+    });
+    expect(errors(merged)).toEqual([]);
+    const reference = `${registry.host}/multi/signed@${merged.outputs.digest}`;
+    expect(merged.outputs.signature).toContain(`multi/signed:${merged.outputs.digest.replace(':', '-')}.sig`);
+    const verified = await exec(cosign, [
+      'verify',
+      '--key',
+      path.join(keys, 'cosign.pub'),
+      '--insecure-ignore-tlog=true',
+      '--allow-http-registry',
+      reference
+    ]);
+    expect(JSON.parse(verified.stdout)).toEqual([
+      expect.objectContaining({
+        critical: expect.objectContaining({ image: { 'docker-manifest-digest': merged.outputs.digest } })
+      })
+    ]);
   });
 
   test('release safety holds through the merge: a 1.1.0 after 1.2.3 never moves 1', async () => {
