@@ -106,12 +106,18 @@ function tutorialScript(registry: Registry, repo: string): string {
 async function pipelineRow(registry: Registry) {
   const ours: number[] = [];
   const theirs: number[] = [];
+  const timelines: StepTime[][] = [];
   for (let i = 0; i < REPS; i++) {
-    ours.push(await timed(() => shipshape(registry, `p${i}/shipshape`, {})));
+    ours.push(
+      await timed(
+        async () =>
+          void timelines.push((await reportOf(await shipshape(registry, `p${i}/shipshape`, {}))).timeline)
+      )
+    );
     theirs.push(await timed(() => sh(tutorialScript(registry, `p${i}/tutorial`))));
     log(`   run ${i + 1}: shipshape ${Math.round(ours[i])} ms, script ${Math.round(theirs[i])} ms`);
   }
-  return compare(ours, theirs, 0.5);
+  return { ...compare(ours, theirs, 0.5), steps: stepMedians(timelines) };
 }
 
 /**
@@ -538,7 +544,8 @@ const ONLY: Record<string, () => Promise<unknown>> = {
   'cold-containerd': () => coldRow(registry, 'containerd', { name: 'bench-app', dependencies: true }),
   sequential: () => sequentialRow(registry),
   'multi-runner': () => multiRunnerRow(registry),
-  'cold-start': coldStartRow
+  'cold-start': coldStartRow,
+  pipeline: () => pipelineRow(registry)
 };
 const only = process.env.BENCH_ONLY;
 if (only) {

@@ -33,7 +33,7 @@ export interface Results {
   scanDelayMs: number;
   reps: number;
   dependencyStepMs: number;
-  pipeline: Comparison;
+  pipeline: Comparison & { steps: StepTime[] };
   cold: ColdRow[];
   sequential: SequentialRow;
   /** Two platforms split across two daemons and merged, against one job building both. */
@@ -89,6 +89,7 @@ function sequentialRows(q: SequentialRow): string[] {
 /** Where Shipshape's time goes: each step's median start–end (ms since the run started), per row. */
 function stepTable(r: Results): string {
   const columns: [string, StepTime[]][] = [
+    ['1: warm', r.pipeline.steps],
     ...r.cold.map((c): [string, StepTime[]] => [`2: ${c.store}, ${c.app}`, c.steps]),
     ['2b: with tool latency', r.sequential.steps]
   ];

@@ -3,7 +3,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { runAction } from '../helpers/action.js';
 import { PYTHON_BASE, ROOT, docker, engineStore, ensureDocker, removeImages } from '../helpers/docker.js';
-import { FAILING_RUN, context, expectFailingRunReported } from '../helpers/dockerfiles.js';
+import { context } from '../helpers/dockerfiles.js';
+import { FAILING_RUN, expectFailingRunReported } from '../helpers/failing-run.js';
 import { scenario } from '../helpers/events.js';
 
 // Runs on each Docker 28 engine (classic and containerd image store) with buildx, as on
