@@ -331,7 +331,8 @@ async function sequentialRow(registry: Registry) {
  * copies, so nothing is emulated: what differs is the split, the push by digest and the merge.
  */
 async function multiRunnerRow(registry: Registry) {
-  const dir = await context(path.join(work, 'multi'), TWO_PLATFORMS);
+  // Inside the repository: the action takes only a context inside its workspace.
+  const dir = await context(path.join(ROOT, '.build/bench-multi'), TWO_PLATFORMS);
   const containerd = process.env.SHIPSHAPE_CONTAINERD_HOST ?? '';
   const run = (repo: string, inputs: Record<string, string>, daemon?: string) =>
     shipshape(
@@ -340,11 +341,17 @@ async function multiRunnerRow(registry: Registry) {
       { version: '', 'build-args': `NONCE=${Math.random()}`, 'lint-fail-on': 'none', ...inputs },
       {
         context: dir,
-        daemon: daemon ? { host: daemon, path: PATH, stop: () => Promise.resolve() } : undefined
+        daemon: daemon ? { host: daemon, path: PATH, stop: () => Promise.resolve() } : undefined,
+        // What the stand-in finds in each platform's image: a report per platform.
+        env: {
+          TRIVY_STANDIN_FIXTURE: ['alpine-3.10.json', 'alpine-3.10-arm64.json']
+            .map(f => path.join(FIXTURES, f))
+            .join(',')
+        }
       }
     );
   const split = async (rep: number) => {
-    const dirOf = path.join(work, `results-${rep}`);
+    const dirOf = path.join(ROOT, `.build/bench-multi-results-${rep}`);
     const jobs = await Promise.all([
       run('multi/split', { mode: 'platform', platforms: 'linux/amd64' }),
       run('multi/split', { mode: 'platform', platforms: 'linux/arm64' }, containerd)

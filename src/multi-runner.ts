@@ -10,8 +10,8 @@ import type { StageResults } from './results.js';
  * A refusal stops the run before anything is tagged.
  */
 export async function mergeStages(run: Run, event: GitHubEvent): Promise<StageResults> {
-  const source = { repository: event.repository, commit: event.sha };
   const { inputs, plan, policy, context, timeline } = run;
+  const source = { repository: event.repository, commit: event.sha, pushes: policy.push };
   const done: StageResults = { timeline: timeline.steps };
   try {
     if (inputs.username)
@@ -19,16 +19,21 @@ export async function mergeStages(run: Run, event: GitHubEvent): Promise<StageRe
     const { mergeStage } = await import('./merge/index.js');
     const merged = await timeline.time('merge', () => mergeStage(inputs, plan, source, context.outputDir));
     done.platforms = merged.platforms;
-    const checked = `${merged.platforms.map(p => p.platform).join(', ')}: each passed its gates; each digest checked in every registry`;
-    done.gates = { passed: true, gates: [verdict('platforms', 'passed', checked)] };
-    if (!policy.push) return done;
+    const { index } = merged;
+    const checked = index ? '; each digest checked in every registry' : '';
+    const platforms = merged.platforms.map(p => p.platform).join(', ');
+    done.gates = {
+      passed: true,
+      gates: [verdict('platforms', 'passed', `${platforms}: each passed its gates${checked}`)]
+    };
+    if (!index) return done;
     if (plan.tags.length === 0) throw new Error(plan.warnings.join('; '));
     const { pushStage } = await import('./push/index.js');
     const build = {
-      imageId: merged.index.digest,
-      digest: merged.index.digest,
-      layout: merged.layout,
-      manifests: merged.manifests
+      imageId: index.digest,
+      digest: index.digest,
+      layout: index.layout,
+      manifests: index.manifests
     };
     const push = await timeline.time('push', () =>
       pushStage({ ...inputs, mode: 'merge' }, plan, build, policy)

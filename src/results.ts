@@ -68,14 +68,22 @@ export interface PlatformSource {
   commit: string;
 }
 
-/** What the merge job reads of a platform run (pure): passed only when gated and pushed everywhere. */
-export function platformResultOf(results: StageResults, source: PlatformSource): PlatformResult {
+/**
+ * What the merge job reads of a platform run (pure): passed when every gate passed and, where the
+ * push policy pushes, the manifest reached every image name (a fork's run pushes nothing).
+ */
+export function platformResultOf(
+  results: StageResults,
+  source: PlatformSource,
+  pushes: boolean
+): PlatformResult {
   const { push, gates, scan, insight, build } = results;
   const pushed = push?.byDigest;
+  const wentOut = pushes ? Boolean(pushed && push.failed.length === 0) : true;
   return {
     version: PLATFORM_RESULT_VERSION,
     ...source,
-    passed: Boolean(gates?.passed && pushed && push.failed.length === 0 && !results.error),
+    passed: Boolean(gates?.passed && !results.error && wentOut),
     images: Object.keys(push?.digests ?? {}),
     manifest: pushed?.manifest,
     attestations: pushed?.attestations ?? [],
@@ -103,7 +111,9 @@ export function assembleReport(
   return {
     ...facts,
     ...results,
-    ...(platform ? { platformResult: platformResultOf(results, platform) } : {}),
+    ...(platform
+      ? { platformResult: platformResultOf(results, platform, Boolean(run.pushPolicy?.push)) }
+      : {}),
     scan: scan && insight ? { ...scan, report: { ...scan.report, findings: insight.findings } } : scan
   };
 }

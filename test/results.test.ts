@@ -27,7 +27,7 @@ describe("a platform job's result for the merge", () => {
   const passing = { ...report, gates: { passed: true, gates: [verdict('scan', 'passed', 'ok')] } };
 
   test('gated and pushed by digest to every image name: passed, with its manifest, verdicts and counts', () => {
-    expect(platformResultOf({ ...passing, push: pushed() }, SOURCE)).toMatchObject({
+    expect(platformResultOf({ ...passing, push: pushed() }, SOURCE, true)).toMatchObject({
       version: 1,
       ...SOURCE,
       passed: true,
@@ -50,11 +50,28 @@ describe("a platform job's result for the merge", () => {
     ],
     ['the run stopped with an error', { ...passing, push: pushed(), error: 'boom' }]
   ])('not passed when %s', (_why, results) => {
-    expect(platformResultOf(results, SOURCE).passed).toBe(false);
+    expect(platformResultOf(results, SOURCE, true).passed).toBe(false);
+  });
+
+  test("a job whose policy pushes nothing (a fork's pull request) passed on its gates alone", () => {
+    expect(platformResultOf({ ...passing }, SOURCE, false)).toMatchObject({
+      passed: true,
+      manifest: undefined,
+      images: []
+    });
+    expect(platformResultOf({ ...passing, gates: { passed: false, gates: [] } }, SOURCE, false).passed).toBe(
+      false
+    );
   });
 
   test('the report carries it only for a platform job', () => {
-    const facts = { plan: report.plan, dryRun: false, dockerfile: 'Dockerfile', runUrl: 'https://x' };
+    const facts = {
+      plan: report.plan,
+      pushPolicy: { push: true, reason: 'push' },
+      dryRun: false,
+      dockerfile: 'Dockerfile',
+      runUrl: 'https://x'
+    };
     expect(
       assembleReport({ ...passing, push: pushed() }, { ...facts, platform: SOURCE }).platformResult?.passed
     ).toBe(true);

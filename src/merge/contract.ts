@@ -6,9 +6,14 @@ export type { PlatformResult };
 export interface MergeResult {
   /** One per expected platform, in the order `platforms` names them. */
   platforms: PlatformResult[];
-  /** An OCI layout holding the index and the manifests it references (their blobs stay in the registries). */
-  layout: string;
-  index: { mediaType: string; digest: string; size: number };
-  /** The platforms' image manifests, as the index lists them. */
-  manifests: string[];
+  /** The index made of them, when the run tags (its push policy pushes). */
+  index?: {
+    /** An OCI layout holding the index and the manifests it references (their blobs stay in the registries). */
+    layout: string;
+    mediaType: string;
+    digest: string;
+    size: number;
+    /** The platforms' image manifests, as the index lists them. */
+    manifests: string[];
+  };
 }

@@ -6,7 +6,7 @@ import { RegistryClient } from '../registry/client.js';
 import { credentialsFromDockerConfig } from '../registry/credentials.js';
 import { parseImageName } from '../registry/reference.js';
 import type { MergeResult } from './contract.js';
-import { checkResults, readResults, type Expected, type PassedResult } from './results.js';
+import { checkResults, pushedResults, readResults, type Expected, type PassedResult } from './results.js';
 
 /**
  * `mode: merge`: the platform jobs' results, read and checked (results.ts), then asked of every
@@ -90,14 +90,20 @@ export interface MergeSettings {
   platforms: string[];
 }
 
+/**
+ * The merge stage: the results checked; where the run tags (`pushes`), every manifest asked of
+ * every registry and the index written as an OCI layout in `outputDir`.
+ */
 export async function mergeStage(
   settings: MergeSettings,
   plan: { images: string[]; annotations: string[] },
-  source: { repository: string; commit: string },
+  source: { repository: string; commit: string; pushes: boolean },
   outputDir: string
 ): Promise<MergeResult> {
   const expected: Expected = { ...source, platforms: settings.platforms, images: plan.images };
-  const results = checkResults(await readResults(settings.results), expected);
+  const checked = checkResults(await readResults(settings.results), expected);
+  if (!source.pushes) return { platforms: checked };
+  const results = pushedResults(checked);
   const answers = await Promise.all(
     plan.images.map(async image => {
       const ref = parseImageName(image);
@@ -140,5 +146,5 @@ export async function mergeStage(
   const top = { mediaType: INDEX, digest: sha256(index), size: index.length };
   await writeFile(path.join(layout, 'oci-layout'), '{"imageLayoutVersion":"1.0.0"}');
   await writeFile(path.join(layout, 'index.json'), JSON.stringify({ schemaVersion: 2, manifests: [top] }));
-  return { platforms: results, layout, index: top, manifests: results.map(r => r.manifest.digest) };
+  return { platforms: checked, index: { ...top, layout, manifests: results.map(r => r.manifest.digest) } };
 }

@@ -25,6 +25,8 @@ export interface Expected {
   commit: string;
   platforms: string[];
   images: string[];
+  /** The merge tags: every result must name the manifest its job pushed. */
+  pushes: boolean;
 }
 
 const refusal = (why: string): Error => new Error(`merge refused, nothing tagged: ${why}`);
@@ -51,8 +53,12 @@ export async function readResults(pattern: string): Promise<PlatformResult[]> {
 /** A result that passed and names its manifest. */
 export type PassedResult = PlatformResult & { manifest: NonNullable<PlatformResult['manifest']> };
 
-/** The results in the order `platforms` names them, each checked against this run (pure). */
-export function checkResults(results: PlatformResult[], expected: Expected): PassedResult[] {
+/**
+ * The results in the order `platforms` names them, each checked against this run (pure). Where
+ * the merge tags, each must name the manifest its job pushed; where it does not (a fork's pull
+ * request), the jobs pushed nothing and only their gates count.
+ */
+export function checkResults(results: PlatformResult[], expected: Expected): PlatformResult[] {
   const ordered = expected.platforms.map(platform => {
     const found = results.filter(
       r => samePlatform(platform, r.platform) && samePlatform(r.platform, platform)
@@ -69,16 +75,22 @@ export function checkResults(results: PlatformResult[], expected: Expected): Pas
       throw refusal(
         `the result for ${r.platform} was built from ${r.repository}@${r.commit.slice(0, 12)}, not ${expected.repository}@${expected.commit.slice(0, 12)}`
       );
-    if (!r.passed || !r.manifest) {
+    if (!r.passed) {
       const blocked = r.verdicts.filter(v => v.status === 'failed' || v.status === 'error');
-      const why = blocked.map(v => `${v.gate} ${v.status}`).join(', ') || 'it pushed nothing';
+      const why = blocked.map(v => `${v.gate} ${v.status}`).join(', ') || 'its push failed';
       throw refusal(`${r.platform} did not pass (${why})`);
     }
+    if (!expected.pushes) return r;
+    if (!r.manifest) throw refusal(`${r.platform} passed but its job pushed nothing to tag`);
     const missing = expected.images.filter(image => !r.images.includes(image));
     if (missing.length > 0 || r.images.length !== expected.images.length)
       throw refusal(
         `the result for ${r.platform} was pushed to ${r.images.join(', ') || 'nothing'}, not to ${expected.images.join(', ')}`
       );
-    return { ...r, manifest: r.manifest };
+    return r;
   });
 }
+
+/** The results that name their pushed manifest: every one, once checked for a run that tags. */
+export const pushedResults = (results: PlatformResult[]): PassedResult[] =>
+  results.flatMap(r => (r.manifest ? [{ ...r, manifest: r.manifest }] : []));

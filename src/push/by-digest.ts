@@ -38,6 +38,8 @@ export async function layoutOf(build: BuiltImage, platform: string): Promise<str
 }
 
 const LAYER_TAR = 'application/vnd.oci.image.layer.v1.tar';
+const REFERENCE_TYPE = 'vnd.docker.reference.type';
+const REFERENCE_DIGEST = 'vnd.docker.reference.digest';
 
 /** Gzips one uncompressed layer blob into the layout; its descriptor as a registry would store it. */
 async function gzipLayer(dir: string, layer: Descriptor): Promise<Descriptor> {
@@ -102,9 +104,15 @@ export async function gatedManifests(dir: string, build: BuiltImage): Promise<Pl
         `the saved image's config is ${manifest.config?.digest}, not the gated ${build.imageId}`
       );
   }
-  const attestations = entries.filter(
-    d => isAttestation(d) && d.annotations?.['vnd.docker.reference.digest'] === image.digest
-  );
+  // Each attestation as the merge's index lists it: what it is and which image it describes.
+  const attestations = entries
+    .filter(d => isAttestation(d) && d.annotations?.[REFERENCE_DIGEST] === image.digest)
+    .map(d => ({
+      mediaType: d.mediaType,
+      digest: d.digest,
+      size: d.size,
+      annotations: { [REFERENCE_TYPE]: 'attestation-manifest', [REFERENCE_DIGEST]: image.digest }
+    }));
   const pushed = build.manifests ? image : await compressed(dir, image);
   return { image: { mediaType: pushed.mediaType, digest: pushed.digest, size: pushed.size }, attestations };
 }

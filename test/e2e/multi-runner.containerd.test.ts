@@ -34,7 +34,7 @@ afterAll(async () => {
   await removeImages('127.0.0.1:*/multi/*');
 });
 
-type Event = 'pull_request-opened' | 'push-branch';
+type Event = 'pull_request-opened' | 'pull_request-fork' | 'push-branch';
 const client = (repo: string) =>
   new RegistryClient({ registry: registry.host, repository: `multi/${repo}` }, undefined);
 const errors = (run: ActionRun) => run.stdout.split('\n').filter(l => l.startsWith('::error'));
@@ -186,6 +186,27 @@ describe('a multi-runner build: a platform job per runner, then one merge', () =
     expect(await imageTags('failing')).toEqual([]);
     // The passing platform's manifest is there, untagged, for the registry to collect.
     expect(await repo.digest(amd.outputs.digest)).toBe(amd.outputs.digest);
+  });
+
+  test("a fork's pull request: the jobs gate and push nothing; the merge checks their gates, tags nothing and passes", async () => {
+    gh.readOnly = true;
+    try {
+      const { amd, arm } = await platformJobs('fork', 'pull_request-fork');
+      expect([amd.exitCode, arm.exitCode, amd.outputs.pushed, arm.outputs.pushed]).toEqual([
+        0,
+        0,
+        'false',
+        'false'
+      ]);
+      const merged = await merge('pull_request-fork', 'fork', await downloaded('fork', [amd, arm]));
+      expect(errors(merged)).toEqual([]);
+      expect(merged.exitCode).toBe(0);
+      expect(merged.outputs).toMatchObject({ pushed: 'false', digest: '' });
+      expect(merged.summary).toMatch(/\| `linux\/amd64` \|[^\n]*\n\| `linux\/arm64` \|/);
+      expect(await client('fork').tags()).toEqual([]);
+    } finally {
+      gh.readOnly = false;
+    }
   });
 
   test('a missing result, a tampered digest and a platform mismatch: each refused, nothing tagged', async () => {

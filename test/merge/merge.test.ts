@@ -103,7 +103,7 @@ const merge = async (
   mergeStage(
     { results: await downloaded(results), platforms },
     { images: [image], annotations },
-    { repository: REPOSITORY, commit: COMMIT },
+    { repository: REPOSITORY, commit: COMMIT, pushes: true },
     await mkdtemp(path.join(work, 'out-'))
   );
 
@@ -116,7 +116,8 @@ describe('the merge stage against a real registry', () => {
       ['linux/amd64', 'linux/arm64/v8'],
       ['index:org.opencontainers.image.version=1.2.3', 'manifest:org.opencontainers.image.title=app']
     );
-    const index = JSON.parse((await readFile(blobPath(merged.layout, merged.index.digest))).toString()) as {
+    const made = merged.index!;
+    const index = JSON.parse((await readFile(blobPath(made.layout, made.digest))).toString()) as {
       manifests: { digest: string; platform: unknown }[];
       annotations: Record<string, string>;
     };
@@ -125,11 +126,11 @@ describe('the merge stage against a real registry', () => {
       { ...arm.manifest, platform: { os: 'linux', architecture: 'arm64', variant: 'v8' } }
     ]);
     expect(index.annotations).toEqual({ 'org.opencontainers.image.version': '1.2.3' });
-    expect(merged.manifests).toEqual([amd.manifest!.digest, arm.manifest!.digest]);
+    expect(made.manifests).toEqual([amd.manifest!.digest, arm.manifest!.digest]);
     expect(merged.platforms.map(p => p.platform)).toEqual(['linux/amd64', 'linux/arm64/v8']);
     // The layout holds the manifests the index references, byte for byte as the registry has them.
     const stored = await client().manifest(amd.manifest!.digest);
-    expect(await readFile(blobPath(merged.layout, amd.manifest!.digest))).toEqual(stored!.bytes);
+    expect(await readFile(blobPath(made.layout, amd.manifest!.digest))).toEqual(stored!.bytes);
   });
 
   test('a result naming a digest the registry does not hold is refused', async () => {
@@ -187,7 +188,8 @@ describe('reading and checking the results', () => {
     repository: REPOSITORY,
     commit: COMMIT,
     platforms: ['linux/amd64', 'linux/arm64'],
-    images: ['ghcr.io/acme/app']
+    images: ['ghcr.io/acme/app'],
+    pushes: true
   };
   const result = (platform: string, overrides: Partial<PlatformResult> = {}): PlatformResult => ({
     version: 1,
@@ -241,12 +243,32 @@ describe('reading and checking the results', () => {
       /linux\/arm64 did not pass \(scan failed\)$/
     ],
     [
+      'a platform that passed but pushed nothing, where the merge tags',
+      [result('linux/amd64'), result('linux/arm64', { manifest: undefined, images: [] })],
+      /linux\/arm64 passed but its job pushed nothing to tag/
+    ],
+    [
       'a result pushed to other image names',
       [result('linux/amd64', { images: ['ghcr.io/evil/app'] }), result('linux/arm64')],
       /was pushed to ghcr.io\/evil\/app, not to ghcr.io\/acme\/app/
     ]
   ])('refused: %s', (_what, results, message) => {
     expect(() => checkResults(results, expected)).toThrow(message);
+  });
+
+  test("where the merge does not tag (a fork's pull request), passed jobs that pushed nothing are enough", () => {
+    const unpushed = (platform: string) => result(platform, { manifest: undefined, images: [] });
+    const checked = checkResults([unpushed('linux/arm64'), unpushed('linux/amd64')], {
+      ...expected,
+      pushes: false
+    });
+    expect(checked.map(r => r.platform)).toEqual(['linux/amd64', 'linux/arm64']);
+    expect(() =>
+      checkResults([unpushed('linux/amd64'), result('linux/arm64', { passed: false })], {
+        ...expected,
+        pushes: false
+      })
+    ).toThrow(/linux\/arm64 did not pass/);
   });
 
   test('every platform once, passed: in the order "platforms" names them', () => {
