@@ -24,14 +24,16 @@ import type { BuiltImage } from './index.js';
  * that go out by digest: the platform's image manifest and the attestations that describe it.
  */
 
-/** A layout holding the gated image: the build's own, or the daemon's copy saved (blobs as stored). */
-export async function layoutOf(build: BuiltImage, platform: string): Promise<string> {
+/**
+ * A layout holding the gated image: the build's own, or the daemon's copy saved (blobs as
+ * stored). The image is one platform; saved whole, so the containerd store's copy keeps its
+ * attestation manifests (`docker save --platform` leaves them out).
+ */
+export async function layoutOf(build: BuiltImage): Promise<string> {
   if (build.layout) return build.layout;
   const dir = await mkdtemp(path.join(process.env.RUNNER_TEMP || os.tmpdir(), 'shipshape-platform-'));
   const archive = path.join(dir, 'image.tar');
-  // The containerd store holds every platform of an index: save only the one gated.
-  const only = build.manifests ? ['--platform', platform] : [];
-  await dockerOk(['save', ...only, '--output', archive, build.imageId]);
+  await dockerOk(['save', '--output', archive, build.imageId]);
   const unpacked = await runProcess('tar', ['-xf', archive, '-C', dir, '--exclude', 'repositories']);
   if (unpacked.exitCode !== 0) throw new Error(`cannot unpack the saved image: ${unpacked.stderr.trim()}`);
   return dir;

@@ -207,7 +207,7 @@ export async function pushImages(req: PushRequest): Promise<PushResult> {
  */
 export async function pushByDigest(req: PushRequest, platform: string): Promise<PushResult> {
   const started = Date.now();
-  const dir = await layoutOf(req.build, platform);
+  const dir = await layoutOf(req.build);
   try {
     const { image, attestations } = await gatedManifests(dir, req.build);
     const result: PushResult = { ...emptyPush(), byDigest: { platform, manifest: image, attestations } };

@@ -107,7 +107,11 @@ const resultOf = async (run: ActionRun): Promise<PlatformResult> =>
     .platformResult;
 
 interface Index {
-  manifests: { digest: string; platform: { os: string; architecture: string } }[];
+  manifests: {
+    digest: string;
+    platform: { os: string; architecture: string };
+    annotations?: Record<string, string>;
+  }[];
 }
 
 describe('a multi-runner build: a platform job per runner, then one merge', () => {
@@ -139,6 +143,9 @@ describe('a multi-runner build: a platform job per runner, then one merge', () =
     expect(merged.exitCode).toBe(0);
     const digest = merged.outputs.digest;
     const index = JSON.parse((await client('app').manifest(digest))!.bytes.toString()) as Index;
+    // The arm64 job's provenance (containerd store) comes along, describing its image.
+    const provenance = index.manifests.filter(m => m.platform.os === 'unknown');
+    expect(provenance.map(m => m.annotations?.['vnd.docker.reference.digest'])).toEqual([arm.outputs.digest]);
     const images = index.manifests.filter(m => m.platform.os === 'linux');
     expect(images.map(m => [m.platform.architecture, m.digest])).toEqual([
       ['amd64', amd.outputs.digest],
