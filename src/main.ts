@@ -10,7 +10,7 @@ import { addSecret, redact } from './common/untrusted.js';
 import { decideGates, failureOf, pushDecision, stageVerdicts } from './gate.js';
 import { planStage, pushPolicy } from './plan/index.js';
 import { assembleReport, type RunReport, type StageResults } from './results.js';
-import { beside, buildBeside, scanWithInsight, signBeside, type Run } from './parallel.js';
+import { beside, buildBeside, logIn, scanWithInsight, signBeside, type Run } from './parallel.js';
 import { startTimeline } from './timeline.js';
 
 // Stages load when the run reaches them: a run that never pushes or reports never parses that code.
@@ -57,9 +57,7 @@ async function stages(run: Run, event: GitHubEvent): Promise<StageResults> {
     if (inputs.dryRun) return { lint: await linting };
     const { build, prepared } = await beside(linting, done, async () => {
       if (plan.tags.length === 0) throw new Error(plan.warnings.join('; '));
-      // Every docker call from here on (the build's cache import, the push) uses this login.
-      if (inputs.username)
-        process.env.DOCKER_CONFIG = await (await import('./push/login.js')).logIn(inputs, plan);
+      await logIn(run);
       return buildBeside(run);
     });
     done.build = build;

@@ -1,7 +1,7 @@
 import { verdict } from './common/verdict.js';
 import { messageOf } from './common/errors.js';
 import type { GitHubEvent } from './action/event.js';
-import type { Run } from './parallel.js';
+import { logIn, type Run } from './parallel.js';
 import type { StageResults } from './results.js';
 
 /**
@@ -14,8 +14,7 @@ export async function mergeStages(run: Run, event: GitHubEvent): Promise<StageRe
   const source = { repository: event.repository, commit: event.sha, pushes: policy.push };
   const done: StageResults = { timeline: timeline.steps };
   try {
-    if (inputs.username)
-      process.env.DOCKER_CONFIG = await (await import('./push/login.js')).logIn(inputs, plan);
+    await logIn(run);
     const { mergeStage } = await import('./merge/index.js');
     const merged = await timeline.time('merge', () => mergeStage(inputs, plan, source, context.outputDir));
     done.platforms = merged.platforms;
@@ -35,9 +34,7 @@ export async function mergeStages(run: Run, event: GitHubEvent): Promise<StageRe
       layout: index.layout,
       manifests: index.manifests
     };
-    const push = await timeline.time('push', () =>
-      pushStage({ ...inputs, mode: 'merge' }, plan, build, policy)
-    );
+    const push = await timeline.time('push', () => pushStage(inputs, plan, build, policy));
     done.push = push;
     if (push.pushed && push.failed.length === 0) {
       const { prepareSigning, signStage } = await import('./supply-chain/index.js');

@@ -104,6 +104,12 @@ export async function scanWithInsight(run: Run, build: BuildResult, prepared: Pr
   return { scan, insight: insightStage(inputs, scan, lookup), sbom };
 }
 
+/** The run's registry login, when it has one: every docker call after it (the build's cache import, the push) uses it. */
+export async function logIn({ inputs, plan }: Run): Promise<void> {
+  if (inputs.username)
+    process.env.DOCKER_CONFIG = await (await import('./push/login.js')).logIn(inputs, plan);
+}
+
 /**
  * Runs `work` while the lint runs; the lint's result goes into `done` whether the work succeeds or
  * not. The lint's own error wins: it happened first in the pipeline's order.

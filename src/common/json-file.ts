@@ -1,3 +1,5 @@
+import type { Static, TSchema } from '@sinclair/typebox';
+import { Value } from '@sinclair/typebox/value';
 import { constants } from 'node:fs';
 import { open } from 'node:fs/promises';
 
@@ -6,6 +8,10 @@ import { open } from 'node:fs/promises';
  * regular file within a size bound (a link is not followed), its nesting bounded before it is
  * parsed. Errors name the input and never echo the content.
  */
+
+/** Bounds on such a file before it is parsed: its size, and how deep its JSON nests. */
+export const MAX_JSON_BYTES = 10 * 1024 * 1024;
+const MAX_DEPTH = 32;
 
 /** The file's text, if it is a regular file of at most `maxBytes`; `what` names it in errors. */
 export async function readBounded(file: string, what: string, maxBytes: number): Promise<string> {
@@ -46,12 +52,23 @@ export function nestingDepth(text: string): number {
   return deepest;
 }
 
-/** Parsed JSON of at most `maxDepth` levels; `refuse` makes the error for what does not fit. */
-export function parseBounded(text: string, maxDepth: number, refuse: (why: string) => Error): unknown {
-  if (nestingDepth(text) > maxDepth) throw refuse(`it nests deeper than ${maxDepth} levels`);
+/**
+ * JSON of bounded depth that fits `schema`; `refuse` makes the error for what does not fit, which
+ * names where (the first schema error's path), never what the text held.
+ */
+export function parseChecked<T extends TSchema>(
+  text: string,
+  schema: T,
+  refuse: (why: string) => Error
+): Static<T> {
+  if (nestingDepth(text) > MAX_DEPTH) throw refuse(`it nests deeper than ${MAX_DEPTH} levels`);
+  let json: unknown;
   try {
-    return JSON.parse(text) as unknown;
+    json = JSON.parse(text);
   } catch {
     throw refuse('it is not JSON');
   }
+  const error = Value.Errors(schema, json).First();
+  if (error) throw refuse(`${error.path.replace(/[^\w/-]/g, '?').slice(0, 120) || '/'}: ${error.message}`);
+  return json;
 }

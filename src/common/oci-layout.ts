@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 
@@ -24,6 +25,10 @@ export const INDEX_TYPES = [
   'application/vnd.docker.distribution.manifest.list.v2+json'
 ];
 export const isIndex = (d: Descriptor): boolean => INDEX_TYPES.includes(d.mediaType);
+
+/** The OCI digest (`sha256:…`) of a blob's bytes. */
+export const digestOf = (bytes: Buffer): string =>
+  `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
 
 export const blobPath = (dir: string, digest: string): string =>
   path.join(dir, 'blobs', ...digest.split(':'));

@@ -1,7 +1,6 @@
-import { createHash } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { blobPath, formatPlatform, samePlatform, type Descriptor } from '../common/oci-layout.js';
+import { blobPath, digestOf, formatPlatform, samePlatform, type Descriptor } from '../common/oci-layout.js';
 import { RegistryClient } from '../registry/client.js';
 import { credentialsFromDockerConfig } from '../registry/credentials.js';
 import { parseImageName } from '../registry/reference.js';
@@ -16,7 +15,6 @@ import { checkResults, pushedResults, readResults, type Expected, type PassedRes
 
 const INDEX = 'application/vnd.oci.image.index.v1+json';
 const refusal = (why: string): Error => new Error(`merge refused, nothing tagged: ${why}`);
-const sha256 = (bytes: Buffer): string => `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
 
 /** A manifest as the registry holds it, refused unless it hashes to its digest and has its size. */
 async function fetchManifest(
@@ -27,7 +25,7 @@ async function fetchManifest(
 ) {
   const found = await client.manifest(wanted.digest);
   if (!found) throw refusal(`${image}@${wanted.digest} (${what}) is not in the registry`);
-  if (sha256(found.bytes) !== wanted.digest || found.bytes.length !== wanted.size)
+  if (digestOf(found.bytes) !== wanted.digest || found.bytes.length !== wanted.size)
     throw refusal(
       `${image}@${wanted.digest} (${what}): the registry's manifest is not the one the result names`
     );
@@ -136,14 +134,14 @@ export async function mergeStage(
   );
   const layout = path.join(outputDir, 'merge');
   const blobs: [string, Buffer][] = [
-    [sha256(index), index],
+    [digestOf(index), index],
     ...first
       .flatMap(a => [a.bytes, ...a.attestations.map(t => t.bytes)])
-      .map((b): [string, Buffer] => [sha256(b), b])
+      .map((b): [string, Buffer] => [digestOf(b), b])
   ];
   await mkdir(path.join(layout, 'blobs', 'sha256'), { recursive: true });
   for (const [digest, bytes] of blobs) await writeFile(blobPath(layout, digest), bytes);
-  const top = { mediaType: INDEX, digest: sha256(index), size: index.length };
+  const top = { mediaType: INDEX, digest: digestOf(index), size: index.length };
   await writeFile(path.join(layout, 'oci-layout'), '{"imageLayoutVersion":"1.0.0"}');
   await writeFile(path.join(layout, 'index.json'), JSON.stringify({ schemaVersion: 2, manifests: [top] }));
   return { platforms: checked, index: { ...top, layout, manifests: results.map(r => r.manifest.digest) } };

@@ -1,8 +1,7 @@
 import * as glob from '@actions/glob';
 import { Type } from '@sinclair/typebox';
-import { Value } from '@sinclair/typebox/value';
 import path from 'node:path';
-import { parseBounded, readBounded } from '../common/json-file.js';
+import { MAX_JSON_BYTES, parseChecked, readBounded } from '../common/json-file.js';
 import type { PlatformResult } from '../common/platform-result.js';
 import { PlatformResult as PlatformResultSchema } from '../common/platform-result-schema.js';
 import { samePlatform } from '../common/oci-layout.js';
@@ -11,11 +10,9 @@ import { samePlatform } from '../common/oci-layout.js';
  * The platform jobs' results as the merge reads them: every file the `results` glob matches,
  * each a report whose `platformResult` fits its schema; then the set is checked against what
  * this run expects (every platform once, from this repository and commit, passed, pushed to
- * every image name). Nothing here asks a registry: see verify.ts.
+ * every image name). Nothing here asks a registry: index.ts does.
  */
 
-const MAX_BYTES = 10 * 1024 * 1024;
-const MAX_DEPTH = 32;
 /** A report: only its platform result is read; the rest is the platform job's own business. */
 const ResultFile = Type.Object({ platformResult: PlatformResultSchema });
 
@@ -35,10 +32,7 @@ const refusal = (why: string): Error => new Error(`merge refused, nothing tagged
 export async function readResult(file: string): Promise<PlatformResult> {
   const name = path.basename(file);
   const refuse = (why: string): Error => refusal(`${name} is not a platform result: ${why}`);
-  const json = parseBounded(await readBounded(file, name, MAX_BYTES), MAX_DEPTH, refuse);
-  const error = Value.Errors(ResultFile, json).First();
-  if (error) throw refuse(`${error.path.replace(/[^\w/-]/g, '?').slice(0, 120) || '/'}: ${error.message}`);
-  return (json as { platformResult: PlatformResult }).platformResult;
+  return parseChecked(await readBounded(file, name, MAX_JSON_BYTES), ResultFile, refuse).platformResult;
 }
 
 /** Every result the glob matches (links not followed). */

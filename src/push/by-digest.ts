@@ -11,6 +11,7 @@ import { runProcess } from '../common/process.js';
 import {
   blobPath,
   children,
+  digestOf,
   isAttestation,
   isIndex,
   readBlob,
@@ -78,7 +79,7 @@ async function compressed(dir: string, image: Descriptor): Promise<Descriptor> {
   for (const layer of manifest.layers)
     layers.push(layer.mediaType === LAYER_TAR ? await gzipLayer(dir, layer) : layer);
   const bytes = Buffer.from(JSON.stringify({ ...manifest, layers }));
-  const digest = `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
+  const digest = digestOf(bytes);
   await writeFile(blobPath(dir, digest), bytes);
   return { mediaType: image.mediaType, digest, size: bytes.length };
 }

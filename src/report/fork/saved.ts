@@ -1,15 +1,10 @@
 import * as core from '@actions/core';
-import { Value } from '@sinclair/typebox/value';
 import type { GitHubEvent } from '../../action/event.js';
 import { octokit } from '../../common/github.js';
-import { parseBounded, readBounded } from '../../common/json-file.js';
+import { MAX_JSON_BYTES, parseChecked, readBounded } from '../../common/json-file.js';
 import type { RunReport } from '../../results.js';
 import { publishReport, type PublishResult, type ReportSettings } from '../index.js';
 import { REPORT_VERSION, SavedReport } from './schema.js';
-
-/** Bounds on the file before it is parsed: its size, and how deep its JSON nests. */
-const MAX_BYTES = 10 * 1024 * 1024;
-const MAX_DEPTH = 32;
 
 /**
  * A saved report, checked field by field against the report's schema: the file came from a
@@ -18,13 +13,7 @@ const MAX_DEPTH = 32;
 export function readSaved(text: string): RunReport {
   const refuse = (why: string): Error =>
     new Error(`the saved report is not a Shipshape report (version ${REPORT_VERSION}): ${why}`);
-  const json = parseBounded(text, MAX_DEPTH, refuse);
-  const error = Value.Errors(SavedReport, json).First();
-  if (error) {
-    const where = error.path.replace(/[^\w/-]/g, '?').slice(0, 120) || '/';
-    throw refuse(`${where}: ${error.message}`);
-  }
-  const report: Partial<SavedReport> = { ...(json as SavedReport), dryRun: false };
+  const report: Partial<SavedReport> = { ...parseChecked(text, SavedReport, refuse), dryRun: false };
   // The version and outcome are the file's, not the run's: the outcome is decided again from what it holds.
   delete report.reportVersion;
   delete report.outcome;
@@ -68,7 +57,7 @@ export async function postSavedReport(
 ): Promise<PublishResult> {
   if (!settings.reportFile)
     throw new Error('mode: report needs "report-file": the saved shipshape-report.json');
-  const report = readSaved(await readBounded(settings.reportFile, 'report-file', MAX_BYTES));
+  const report = readSaved(await readBounded(settings.reportFile, 'report-file', MAX_JSON_BYTES));
   const run = event.payload.workflow_run;
   const number = await pullRequestOf(event, settings.githubToken);
   if (number === undefined) core.warning('No open pull request at this commit: posting the check run only.');
