@@ -10,7 +10,7 @@ import { addSecret, redact } from './common/untrusted.js';
 import { decideGates, failureOf, pushDecision, stageVerdicts } from './gate.js';
 import { planStage, pushPolicy } from './plan/index.js';
 import { assembleReport, type RunReport, type StageResults } from './results.js';
-import { beside, buildBeside, logIn, scanWithInsight, signBeside, type Run } from './parallel.js';
+import { beside, buildBeside, detectingBuilder, scanWithInsight, signBeside, type Run } from './parallel.js';
 import { startTimeline } from './timeline.js';
 
 // Stages load when the run reaches them: a run that never pushes or reports never parses that code.
@@ -27,11 +27,12 @@ export async function run(): Promise<void> {
       const { postSavedReport } = await import('./report/fork/saved.js');
       return setReportOutputs(await postSavedReport(inputs, event, (await startRun()).outputDir));
     }
+    const builder = detectingBuilder(inputs);
     const plan = await planStage(inputs, event, new Date());
     for (const warning of plan.warnings) core.warning(warning);
     setPlanOutputs(plan);
     const policy = pushPolicy(inputs.push, event, inputs.dryRun);
-    const run: Run = { inputs, plan, policy, context: await startRun(), timeline };
+    const run: Run = { inputs, plan, policy, context: await startRun(), timeline, builder };
     const report = assembleReport(await stages(run, event), runFacts(run, event));
     if (!inputs.dryRun) setResultOutputs(report);
     await publish(inputs, event, report, run.context);
@@ -57,7 +58,6 @@ async function stages(run: Run, event: GitHubEvent): Promise<StageResults> {
     if (inputs.dryRun) return { lint: await linting };
     const { build, prepared } = await beside(linting, done, async () => {
       if (plan.tags.length === 0) throw new Error(plan.warnings.join('; '));
-      await logIn(run);
       return buildBeside(run);
     });
     done.build = build;

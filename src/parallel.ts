@@ -1,7 +1,8 @@
+import { detectBuilder } from './builder/detect.js';
 import { ociArch } from './common/oci-layout.js';
 import type { Inputs } from './action/inputs/inputs.js';
 import type { RunContext } from './action/state.js';
-import type { BuildResult } from './builder/contract.js';
+import type { Builder, BuildResult } from './builder/contract.js';
 import type { BaselineLookup } from './insight/contract.js';
 import type { Plan, PushPolicy } from './plan/contract.js';
 import type { PushResult } from './push/contract.js';
@@ -16,7 +17,27 @@ import type { Timeline } from './timeline.js';
  * runs while the smoke test does.
  */
 
-export type Run = { inputs: Inputs; plan: Plan; policy: PushPolicy; context: RunContext; timeline: Timeline };
+export type Run = {
+  inputs: Inputs;
+  plan: Plan;
+  policy: PushPolicy;
+  context: RunContext;
+  timeline: Timeline;
+  /** The builder docker answered with, asked for before the plan was made. */
+  builder?: Promise<Builder>;
+};
+
+/**
+ * Asks docker which builder it has while the plan is made (the build's first step needs only the
+ * inputs); nothing for runs that build nothing.
+ */
+export function detectingBuilder(inputs: Inputs): Promise<Builder> | undefined {
+  if (inputs.dryRun || inputs.mode === 'merge') return undefined;
+  const detecting = detectBuilder(inputs.builder);
+  // The build awaits it; a run that stops before the build must not die of an unhandled rejection.
+  detecting.catch(() => undefined);
+  return detecting;
+}
 
 export interface Preparation {
   scan?: Promise<PreparedScan>;
@@ -57,17 +78,18 @@ export function startPreparing({ inputs, plan, policy, context, timeline }: Run)
 }
 
 /**
- * The build, with the preparation started beside it once the builder passed its preflight; a
- * failed build discards what was prepared.
+ * The build, after the login (its cache import uses it), with the preparation started beside it
+ * once the builder passed its preflight; a failed build discards what was prepared.
  */
 export async function buildBeside(run: Run): Promise<{ build: BuildResult; prepared: Preparation }> {
+  await logIn(run);
   const { buildImage } = await import('./builder/index.js');
   let prepared: Preparation | undefined;
   const start = () => void (prepared = startPreparing(run));
   try {
     const { inputs, plan, policy, context } = run;
     const build = await run.timeline.time('build', () =>
-      buildImage(inputs, plan, policy.push, context.outputDir, start)
+      buildImage(inputs, plan, policy.push, context.outputDir, start, run.builder)
     );
     return { build, prepared: prepared ?? startPreparing(run) };
   } catch (error) {

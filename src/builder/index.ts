@@ -88,16 +88,18 @@ function reportCache(cache: CachePlan, asked: string[], missing: { ref: string; 
 /**
  * Builds the image once, with every tag and label of the plan, and says what it built and
  * reused. `starting` is called once the builder passed its preflight, as the build starts: what
- * runs beside the build starts then, and never for a build refused before it began.
+ * runs beside the build starts then, and never for a build refused before it began. `detected`:
+ * the builder, when it was asked for before the plan was made.
  */
 export async function buildImage(
   settings: BuildSettings,
   plan: Plan,
   pushes: boolean,
   outputDir: string,
-  starting: () => void = () => undefined
+  starting: () => void = () => undefined,
+  detected: Promise<Builder> = detectBuilder(settings.builder)
 ): Promise<BuildResult> {
-  const builder = await detectBuilder(settings.builder);
+  const builder = await detected;
   if (builder.kind === 'classic') {
     core.warning(
       `Docker CLI ${builder.client} has no buildx and no built-in BuildKit: building with the classic builder. ` +

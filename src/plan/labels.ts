@@ -1,4 +1,5 @@
 import type { GitHubEvent } from '../action/event.js';
+import { byCodeUnit } from '../common/compare.js';
 
 /** The OCI annotation keys (image-spec annotations.md) Shipshape fills from the repository. */
 export function ociLabels(event: GitHubEvent, version: string, created: Date): Record<string, string> {
@@ -19,6 +20,6 @@ export function ociLabels(event: GitHubEvent, version: string, created: Date): R
 /** OCI labels plus the user's (which win on a clash), sorted by key like metadata-action. */
 export function mergeLabels(oci: Record<string, string>, extra: Record<string, string>): string[] {
   return Object.entries({ ...oci, ...extra })
-    .sort(([a], [b]) => a.localeCompare(b))
+    .sort(([a], [b]) => byCodeUnit(a, b))
     .map(([key, value]) => `${key}=${value}`);
 }

@@ -1,5 +1,6 @@
 import type pep440 from '@renovate/pep440';
-import * as semver from 'semver';
+import parseSemver from 'semver/functions/parse.js';
+import validSemver from 'semver/functions/valid.js';
 import type { Flavor } from './flavor.js';
 import { compile, type TagRule } from './rules.js';
 import { dateHelper, isRawStatement, render, type DateFormatter, type Vars } from './template.js';
@@ -115,11 +116,11 @@ function matched(rule: TagRule, raw: string, warnings: string[]): string {
 }
 
 function semverTag(rule: TagRule, raw: string, warnings: string[]): Produced | undefined {
-  if (!semver.valid(raw)) {
+  if (!validSemver(raw)) {
     warnings.push(`${raw} is not a valid semver version; rule "${rule.source}" produced no tag`);
     return undefined;
   }
-  const parsed = semver.parse(raw, { loose: true });
+  const parsed = parseSemver(raw, { loose: true });
   if (!parsed) return undefined;
   const fields = {
     raw: parsed.raw,

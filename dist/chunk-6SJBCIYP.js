@@ -1,0 +1,1 @@
+import{createRequire as e}from"node:module";function t(e){let t=["B","KB","MB","GB"],r=e,o=0;for(;r>=1e3&&o<t.length-1;)r/=1e3,o++;return`${r.toFixed(0===o?0:1)} ${t[o]}`}function r(e,r){let o=r-e,a=o>=0?"+":"−",n=e>0?` (${a}${Math.abs(o/e*100).toFixed(1)}%)`:"";return`${a}${t(Math.abs(o))}${n}`}e(import.meta.url);export{t as a,r as b};

@@ -1,0 +1,1 @@
+import{createRequire as e}from"node:module";e(import.meta.url);var o=(e,o)=>`${e} ${o}${1===e?"":"s"}`;function r(e){return e<36e5?o(Math.max(0,Math.floor(e/6e4)),"minute"):e<1728e5?o(Math.floor(e/36e5),"hour"):o(Math.floor(e/864e5),"day")}export{r as a};
