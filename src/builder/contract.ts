@@ -59,6 +59,16 @@ export interface CacheUpload {
   ref: string;
 }
 
+/**
+ * Where one Dockerfile step's result came from: `built` in this build; reused from BuildKit's
+ * cache on this `runner` (nothing pulled for it); or from an `imported` cache, its layers pulled.
+ */
+export interface StepSource {
+  /** The step as BuildKit names it, e.g. `[2/4] RUN echo ok` (at most 120 characters). */
+  step: string;
+  from: 'built' | 'runner' | 'imported';
+}
+
 /** What the build cache did for this run. */
 export interface BuildCache {
   /** Dockerfile steps run or reused (FROM lines excluded), and how many were reused. */
@@ -66,6 +76,7 @@ export interface BuildCache {
   cached: number;
   imported: string[];
   missing: { ref: string; reason: string }[];
+  sources: StepSource[];
   /** Where this run's cache goes: inline in the image, or registry caches uploaded after the gates. */
   exports: string[];
   uploads: CacheUpload[];

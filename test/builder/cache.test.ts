@@ -152,7 +152,7 @@ describe('what the build reused, from real BuildKit logs', () => {
   const log = (name: string) => readFileSync(path.join(ROOT, 'test/builder/logs', name), 'utf8');
 
   test('a cold build cache fed from the registry: 6 of 6 steps cached, one source missing', () => {
-    expect(cacheUse(log('import-hit-and-miss.log'))).toEqual({
+    expect(cacheUse(log('import-hit-and-miss.log'))).toMatchObject({
       steps: 6,
       cached: 6,
       imported: ['127.0.0.1:5055/flask/app:main'],
@@ -160,8 +160,68 @@ describe('what the build reused, from real BuildKit logs', () => {
     });
   });
 
+  test('each step in the Dockerfile order, from the imported cache its layers were pulled from', () => {
+    const { sources } = cacheUse(log('import-hit-and-miss.log'));
+    expect(sources.map(s => s.step.slice(0, 20))).toEqual([
+      '[2/7] RUN if ! comma',
+      '[3/7] RUN groupadd -',
+      '[4/7] WORKDIR /app',
+      '[5/7] COPY requireme',
+      '[6/7] RUN pip instal',
+      '[7/7] COPY server.py'
+    ]);
+    expect(sources.every(s => s.from === 'imported')).toBe(true);
+    expect(Math.max(...sources.map(s => s.step.length))).toBe(120);
+  });
+
+  test("steps reused with nothing pulled came from the runner's own cache; the one that ran was built", () => {
+    const warm = log('import-hit-and-miss.log')
+      .replace(/^#13 pulling .*\n/gm, '')
+      .replace('#13 CACHED', '#13 0.052 copied server.py\n#13 DONE 0.1s');
+    expect(cacheUse(warm).sources.map(s => s.from)).toEqual([
+      'runner',
+      'runner',
+      'runner',
+      'runner',
+      'runner',
+      'built'
+    ]);
+  });
+
+  test("a multi-stage build's steps: grouped by stage, each stage's in its own numbering", () => {
+    const log = [
+      '#7 [final 3/3] COPY app.txt /app.txt',
+      '#6 [tools 2/2] RUN make',
+      '#6 0.120 built',
+      '#6 DONE 0.2s',
+      '#5 [final 2/3] COPY --from=tools /out/ /',
+      '#5 DONE 0.0s',
+      '#7 DONE 0.0s'
+    ].join('\n');
+    expect(cacheUse(log).sources.map(s => s.step)).toEqual([
+      '[final 2/3] COPY --from=tools /out/ /',
+      '[final 3/3] COPY app.txt /app.txt',
+      '[tools 2/2] RUN make'
+    ]);
+  });
+
+  test('with no cache answering, every step is built', () => {
+    expect(cacheUse(log('local-miss.log')).sources.map(s => s.from)).toEqual(Array(6).fill('built'));
+  });
+
   test('a COPY whose cached layers were pulled under its own step, ending DONE, counts as cached', () => {
     expect(cacheUse(log('cold-copy-layers-pulled.log'))).toMatchObject({ steps: 3, cached: 3 });
+  });
+
+  test('a COPY whose cached layers were pulled and unpacked under its own step (containerd store) counts as cached, from the cache', () => {
+    const use = cacheUse(log('cold-copy-layers-extracted.log'));
+    expect(use).toMatchObject({ steps: 4, cached: 3 });
+    expect(use.sources.map(s => `${s.step.slice(0, 24)}: ${s.from}`)).toEqual([
+      '[tools 2/2] RUN mkdir -p: imported',
+      '[stage-1 1/3] COPY --fro: imported',
+      '[stage-1 2/3] COPY app.t: imported',
+      '[stage-1 3/3] COPY chang: built'
+    ]);
   });
 
   test('the same on the classic store, where the pulls read "pulling sha256:…"', () => {
@@ -182,7 +242,7 @@ describe('what the build reused, from real BuildKit logs', () => {
   });
 
   test('a local cache that is not there: named, nothing cached', () => {
-    expect(cacheUse(log('local-miss.log'))).toEqual({
+    expect(cacheUse(log('local-miss.log'))).toMatchObject({
       steps: 6,
       cached: 0,
       imported: [],

@@ -1,6 +1,9 @@
 import { describe, expect, test } from '@jest/globals';
 import { randomBytes } from 'node:crypto';
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
 import { docker, engineStore, removeImages } from '../helpers/docker.js';
+import { context, TWO_PLATFORMS } from '../helpers/dockerfiles.js';
 import { engineWorld } from '../helpers/engine-world.js';
 
 // Empties the daemon's build cache, so it runs on its own (scripts/test.sh runs `*.serial.test.ts`
@@ -52,5 +55,51 @@ describe(`build cache from the registry (${STORE} image store)`, () => {
       expect(lines.some(l => /^#\d+ (CACHED$|(pulling )?sha256:)/.test(l))).toBe(true);
     }
     expect(second.summary).toContain(`${steps.length} of ${steps.length} steps cached from \`${saved}\``);
+    // Step by step: the first run built each one; the second took each from the cache it imported.
+    const stepRows = (summary: string) => summary.split('\n').filter(l => l.startsWith('| `['));
+    expect(stepRows(first.summary)).toHaveLength(steps.length);
+    expect(stepRows(first.summary).every(row => row.endsWith('| built |'))).toBe(true);
+    expect(second.summary).toContain(`Build steps: ${steps.length} of ${steps.length} reused`);
+    expect(stepRows(second.summary)).toHaveLength(steps.length);
+    expect(stepRows(second.summary).every(row => row.endsWith(`| \`${saved}\` |`))).toBe(true);
   });
+
+  // Each try: a push of two platforms, a cold daemon, one file changed, a rerun of one platform.
+  const TRIES = Number(process.env.SHIPSHAPE_COLD_TRIES ?? 1);
+
+  (STORE === 'containerd' ? test : test.skip)(
+    `after a two-platform push, a cold one-platform rerun reuses every unchanged step (${TRIES} tries)`,
+    async () => {
+      const image = `${world.registry.host}/cold/two`;
+      const saved = `${image}:buildcache-master`;
+      for (let i = 0; i < TRIES; i++) {
+        const quiet = {
+          scan: 'false',
+          'smoke-test': 'false',
+          'build-args': `NONCE=${randomBytes(8).toString('hex')}`
+        };
+        const dir = await context(
+          path.join(world.work, `two-${i}`),
+          [...TWO_PLATFORMS, 'COPY app.txt /app.txt', 'COPY changed.txt /changed.txt'],
+          { 'app.txt': 'v1\n', 'changed.txt': 'before\n' }
+        );
+        const first = await ship(dir, image, { ...quiet, platforms: 'linux/amd64,linux/arm64' });
+        expect(first.exitCode).toBe(0);
+        await coldDaemon(`${image}*`);
+        await writeFile(path.join(dir, 'changed.txt'), `after ${i}\n`);
+        const rerun = await ship(dir, image, { ...quiet, platforms: 'linux/amd64' });
+        expect(rerun.exitCode).toBe(0);
+        const rows = rerun.summary.split('\n').filter(l => l.startsWith('| `['));
+        const from = rows.map(row => row.replace(/^\| `\[[^\]]*\] (\S+ \S+).*\| (.*) \|$/, '$1 $2'));
+        expect(from.sort()).toEqual(
+          [
+            `RUN mkdir \`${saved}\``,
+            `COPY --from=tools \`${saved}\``,
+            `COPY app.txt \`${saved}\``,
+            'COPY changed.txt built'
+          ].sort()
+        );
+      }
+    }
+  );
 });

@@ -66,6 +66,11 @@ export function fixtureReport(
         cached: 2,
         imported: ['ghcr.io/codertocat/hello-world:master'],
         missing: [],
+        sources: [
+          { step: '[2/4] RUN apk add --no-cache curl', from: 'imported' },
+          { step: '[3/4] COPY requirements.txt ./', from: 'imported' },
+          { step: '[4/4] COPY server.py ./', from: 'built' }
+        ],
         exports: ['type=inline'],
         uploads: []
       },
@@ -214,7 +219,8 @@ export function freeTextPaths(report: RunReport): (string | number)[][] {
     'store',
     'source',
     'change',
-    'scope'
+    'scope',
+    'from'
   ]);
   return stringPaths(report).filter(
     p => p[0] !== 'runUrl' && !WORDS.has(String(p[p.length - 1])) && !p.includes('kinds')

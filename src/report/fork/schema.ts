@@ -75,6 +75,9 @@ const Build = Obj({
       cached: Count,
       imported: Names(64),
       missing: Type.Array(Obj({ ref: Name, reason: Sentence }), { maxItems: 64 }),
+      sources: Type.Array(Obj({ step: Name, from: Words('built', 'runner', 'imported') }), {
+        maxItems: 1024
+      }),
       exports: Names(64),
       uploads: Type.Array(Obj({ dir: Name, ref: Name }), { maxItems: 64 })
     })

@@ -5,6 +5,7 @@ import type { LintResult } from '../../lint/contract.js';
 import type { PushResult } from '../../push/contract.js';
 import type { RunReport } from '../../results.js';
 import type { SmokeResult } from '../../smoke/contract.js';
+import { buildStepsSection } from './build-steps.js';
 import { compareSection } from './compare.js';
 import { platformSections } from './platforms.js';
 import {
@@ -241,6 +242,7 @@ export function renderMarkdown(report: RunReport, limits: RenderLimits): string 
       ? [heading(3, 'Warnings'), bullets(report.plan.warnings.map(w => [w]))]
       : []),
     ...timelineSection(report),
+    ...buildStepsSection(report.build?.cache),
     ...details('OCI labels', [codeBlock(report.plan.labels.join('\n'))])
   ]);
 }
