@@ -84,6 +84,8 @@ async function stages(run: Run, event: GitHubEvent): Promise<StageResults> {
     return done;
   } catch (error) {
     return { ...done, error: messageOf(error) };
+  } finally {
+    await timeline.settled();
   }
 }
 

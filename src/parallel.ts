@@ -117,7 +117,7 @@ export async function scanWithInsight(run: Run, build: BuildResult, prepared: Pr
   const supplyChain = await import('./supply-chain/index.js');
   const lookup = await prepared.baseline;
   const listPackages = supplyChain.wantsSbom(inputs, policy.push);
-  const options = { listPackages, baseline: lookup?.scan };
+  const options = { listPackages, baseline: lookup?.scan, later: timeline.later };
   const scan = await timeline.time('scan', () =>
     scanStage(inputs, build, plan.tags[0], context.outputDir, options, prepared.scan)
   );

@@ -34,4 +34,18 @@ describe('the run timeline', () => {
     expect(ready.endMs).toBeGreaterThan(build.endMs);
     for (const s of timeline.steps) expect(s.endMs).toBeGreaterThanOrEqual(s.startMs);
   });
+
+  test('work started with later is timed, and settled waits for all of it, failed or not', async () => {
+    const timeline = startTimeline();
+    let saved = false;
+    timeline.later('cache saved', async () => {
+      await new Promise(resolve => setTimeout(resolve, 30));
+      saved = true;
+    });
+    timeline.later('sarif', () => Promise.reject(new Error('disk full')));
+    expect(saved).toBe(false);
+    await timeline.settled();
+    expect(saved).toBe(true);
+    expect(timeline.steps.map(s => s.step).sort()).toEqual(['cache saved', 'sarif']);
+  });
 });

@@ -25,6 +25,8 @@ export interface ScanRequestOptions {
   listPackages: boolean;
   /** The baseline image to scan beside this one (`image@digest`), when one was found. */
   baseline?: string;
+  /** Runs what no verdict needs (SARIF, the DB cache's save) after the stage; else the stage waits for it. */
+  later?: (step: string, work: () => Promise<void>) => void;
 }
 
 /** The scanner made ready (installed, its DB current), or why it could not be: kept for the scan stage. */
@@ -58,16 +60,33 @@ export async function scanStage(
     const ready = await prepared;
     if ('error' in ready) throw ready.error;
     const { scanner } = ready;
+    let scanned: Scanned | undefined;
     try {
-      const result = await scanWith(scanner, settings, build, reference, outputDir, options);
-      core.info(`Scan: ${result.verdict.detail}`);
-      return { ...result, durationMs: Date.now() - started };
+      const { sarif, ...found } = await scanWith(scanner, settings, build, reference, outputDir, options);
+      core.info(`Scan: ${found.verdict.detail}`);
+      scanned = { result: { ...found, durationMs: Date.now() - started }, sarif };
+      return scanned.result;
     } finally {
-      await scanner.finish();
+      await saveFiles(options, scanner, scanned);
     }
   } catch (error) {
     return { ...couldNotRun(settings, error), durationMs: Date.now() - started };
   }
+}
+
+type Scanned = { result: ScanResult; sarif: () => Promise<void> };
+
+/** The SARIF and the DB cache's save, which no verdict needs: after the stage when the run allows. */
+async function saveFiles(options: ScanRequestOptions, scanner: PreparedScanner, scanned?: Scanned) {
+  const files = async () => {
+    await scanned?.sarif().catch((error: unknown) => {
+      core.warning(`SARIF not written: ${redact(messageOf(error))}`);
+      scanned.result.sarifPath = '';
+    });
+    await scanner.finish();
+  };
+  if (options.later) options.later('scan files saved', files);
+  else await files();
 }
 
 type TargetScan = ScannedImage & { target: ScanTarget };
@@ -79,7 +98,7 @@ async function scanWith(
   reference: string,
   outputDir: string,
   options: ScanRequestOptions
-): Promise<Omit<ScanResult, 'durationMs'>> {
+): Promise<Omit<ScanResult, 'durationMs'> & { sarif: () => Promise<void> }> {
   const baseline = options.baseline
     ? scanBaseline(scanner, settings, options.baseline, build, outputDir)
     : undefined;
@@ -110,7 +129,7 @@ async function scanWith(
     verdict: scanVerdict(all, settings.failOn),
     hidden: all.filter(f => !settings.severity.includes(f.severity)),
     jsonPath: scans[0].reportPath,
-    sarifPath: await oneSarif(scans, path.join(outputDir, `${settings.scanner}.sarif`)),
+    ...oneSarif(scans, path.join(outputDir, `${settings.scanner}.sarif`)),
     packages: options.listPackages ? mergePackages(scans.map(s => s.packages)) : undefined,
     sizes: scans.flatMap(s => scannedSize(s.target.platform || build.platforms[0] || '', s.facts) ?? []),
     baseline: baseline && (await baseline),
@@ -152,14 +171,21 @@ async function scanEachTarget(
   return scans;
 }
 
-/** One SARIF file for code scanning: the only platform's, or every platform's merged into `merged`. */
-async function oneSarif(scans: TargetScan[], merged: string): Promise<string> {
-  if (scans.length === 1) return scans[0].sarifPath ?? '';
-  await mergeSarif(
-    scans.flatMap(s => (s.sarifPath ? [{ platform: s.target.platform, path: s.sarifPath }] : [])),
-    merged
-  );
-  return merged;
+/**
+ * One SARIF file for code scanning, and how to write it: the only platform's, or every
+ * platform's merged into `merged`.
+ */
+function oneSarif(scans: TargetScan[], merged: string): { sarifPath: string; sarif: () => Promise<void> } {
+  const each = async () => {
+    for (const scan of scans) await scan.writeSarif?.();
+  };
+  if (scans.length === 1) return { sarifPath: scans[0].sarifPath ?? '', sarif: each };
+  const parts = scans.flatMap(s => (s.sarifPath ? [{ platform: s.target.platform, path: s.sarifPath }] : []));
+  const sarif = async () => {
+    await each();
+    await mergeSarif(parts, merged);
+  };
+  return { sarifPath: merged, sarif };
 }
 
 /** The baseline, scanned for the platform it is compared on; a failure is said, never fatal. */

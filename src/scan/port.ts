@@ -41,6 +41,8 @@ export interface ScannedImage {
   /** The scanner's own report, and the SARIF made from it when the scanner writes one. */
   reportPath: string;
   sarifPath?: string;
+  /** Writes the SARIF at `sarifPath` from the report: no verdict needs it, so the run may wait. */
+  writeSarif?: () => Promise<void>;
   /** The Java DB the scan used, when it needed one. */
   javaDb?: DbState;
 }

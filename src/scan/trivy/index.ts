@@ -66,6 +66,6 @@ async function scanTarget(
   // Read before it is converted: an unreadable report is Trivy's failure, said as such.
   const parsed = parseTrivyReport(json);
   if (baseline) return { ...parsed, reportPath: request.reportPath, javaDb };
-  await convertToSarif(bin, request.reportPath, request.sarifPath);
-  return { ...parsed, reportPath: request.reportPath, sarifPath: request.sarifPath, javaDb };
+  const writeSarif = () => convertToSarif(bin, request.reportPath, request.sarifPath);
+  return { ...parsed, reportPath: request.reportPath, sarifPath: request.sarifPath, writeSarif, javaDb };
 }
