@@ -6,18 +6,24 @@ import path from 'node:path';
 import { minify } from 'terser';
 
 // Modules that only define things: when nothing imported from them is used, loading them can be
-// skipped. @actions/core imports its OIDC client (and with it @actions/http-client and undici,
-// 400 KB) at the top, for getIDToken alone; without this every run would load undici at start.
-const DEFINITIONS_ONLY = /^(@actions\/http-client|\.\/oidc-utils\.js)$/;
+// skipped. @actions/core imports at its top its OIDC client (and with it @actions/http-client and
+// undici, 400 KB), for getIDToken alone, and its platform details (with @actions/exec and
+// @actions/io), for core.platform alone; without this every run would load all of them at start.
+const DEFINITIONS_ONLY = /^(@actions\/http-client|\.\/oidc-utils\.js|\.\/platform\.js)$/;
+const CORE = `${path.sep}node_modules${path.sep}@actions${path.sep}core${path.sep}`;
 
 const definitionsOnly = {
   name: 'definitions-only',
   setup(build) {
-    build.onResolve({ filter: DEFINITIONS_ONLY }, async ({ path: request, kind, resolveDir, pluginData }) => {
-      if (pluginData?.resolving) return undefined;
-      const found = await build.resolve(request, { kind, resolveDir, pluginData: { resolving: true } });
-      return { ...found, sideEffects: false };
-    });
+    build.onResolve(
+      { filter: DEFINITIONS_ONLY },
+      async ({ path: request, importer, kind, resolveDir, pluginData }) => {
+        // The relative ones are @actions/core's own files, no other package's.
+        if (pluginData?.resolving || (request.startsWith('./') && !importer.includes(CORE))) return undefined;
+        const found = await build.resolve(request, { kind, resolveDir, pluginData: { resolving: true } });
+        return { ...found, sideEffects: false };
+      }
+    );
   }
 };
 
