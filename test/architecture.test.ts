@@ -227,4 +227,10 @@ describe('on-demand loading holds in the bundle', () => {
     expect(undici.length).toBeGreaterThan(0);
     expect(loaded.filter(chunk => undici.includes(chunk))).toEqual([]);
   });
+
+  test("@actions/core's platform details (@actions/exec, @actions/io and its node:assert) are not loaded at start", () => {
+    const loaded = [...startup('index.js')];
+    expect(chunks.some(chunk => /from\s*["'](node:)?assert["']/.test(read(chunk)))).toBe(true);
+    expect(loaded.filter(chunk => /from\s*["'](node:)?assert["']/.test(read(chunk)))).toEqual([]);
+  });
 });
