@@ -27,8 +27,8 @@ export async function run(): Promise<void> {
       const { postSavedReport } = await import('./report/fork/saved.js');
       return setReportOutputs(await postSavedReport(inputs, event, (await startRun()).outputDir));
     }
-    const builder = detectingBuilder(inputs);
     const plan = await planStage(inputs, event, new Date());
+    const builder = detectingBuilder(inputs);
     for (const warning of plan.warnings) core.warning(warning);
     setPlanOutputs(plan);
     const policy = pushPolicy(inputs.push, event, inputs.dryRun);

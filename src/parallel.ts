@@ -23,13 +23,14 @@ export type Run = {
   policy: PushPolicy;
   context: RunContext;
   timeline: Timeline;
-  /** The builder docker answered with, asked for before the plan was made. */
+  /** The builder docker answered with, asked for as soon as the plan stood. */
   builder?: Promise<Builder>;
 };
 
 /**
- * Asks docker which builder it has while the plan is made (the build's first step needs only the
- * inputs); nothing for runs that build nothing.
+ * Asks docker which builder it has as soon as the plan stands (inputs it refuses call no docker),
+ * while the run's files, the login and the build's code are made ready; nothing for runs that
+ * build nothing.
  */
 export function detectingBuilder(inputs: Inputs): Promise<Builder> | undefined {
   if (inputs.dryRun || inputs.mode === 'merge') return undefined;

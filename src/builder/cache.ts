@@ -138,13 +138,16 @@ export function cacheUse(log: string): CacheUse {
   const titles = new Map<string, { title: string; stage: number; index: number }>();
   const stages: string[] = [];
   for (const line of log.split('\n')) {
-    const step = /^#(\d+) (\[(?:([^\]\s]+) )?(\d+)\/\d+\] (\S+).*)$/.exec(line);
-    const stage = step?.[3] ?? '';
+    const step = /^#(\d+) \[(?:([^\]\s]+) )?(\d+)\/\d+\] (\S+)/.exec(line);
+    const stage = step?.[2] ?? '';
     if (step && !stages.includes(stage)) stages.push(stage);
-    if (step && step[5].toUpperCase() !== 'FROM' && !steps.has(step[1])) {
+    if (step && step[4].toUpperCase() !== 'FROM' && !steps.has(step[1])) {
       steps.add(step[1]);
-      const at = { stage: stages.indexOf(stage), index: Number(step[4]) };
-      titles.set(step[1], { title: step[2].slice(0, STEP_CHARS), ...at });
+      const at = { stage: stages.indexOf(stage), index: Number(step[3]) };
+      titles.set(step[1], {
+        title: line.slice(line.indexOf(' ') + 1, line.indexOf(' ') + 1 + STEP_CHARS),
+        ...at
+      });
     }
     const hit = /^#(\d+) CACHED$/.exec(line.trim());
     if (hit) cached.add(hit[1]);

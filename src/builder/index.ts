@@ -89,7 +89,7 @@ function reportCache(cache: CachePlan, asked: string[], missing: { ref: string; 
  * Builds the image once, with every tag and label of the plan, and says what it built and
  * reused. `starting` is called once the builder passed its preflight, as the build starts: what
  * runs beside the build starts then, and never for a build refused before it began. `detected`:
- * the builder, when it was asked for before the plan was made.
+ * the builder, when it was asked for before the build.
  */
 export async function buildImage(
   settings: BuildSettings,
