@@ -144,10 +144,7 @@ export function cacheUse(log: string): CacheUse {
     if (step && step[4].toUpperCase() !== 'FROM' && !steps.has(step[1])) {
       steps.add(step[1]);
       const at = { stage: stages.indexOf(stage), index: Number(step[3]) };
-      titles.set(step[1], {
-        title: line.slice(line.indexOf(' ') + 1, line.indexOf(' ') + 1 + STEP_CHARS),
-        ...at
-      });
+      titles.set(step[1], { title: line.slice(line.indexOf(' ') + 1).slice(0, STEP_CHARS), ...at });
     }
     const hit = /^#(\d+) CACHED$/.exec(line.trim());
     if (hit) cached.add(hit[1]);
