@@ -127,7 +127,6 @@ const BLOB = /^#(\d+) (?:pulling |extracting )?sha256:[0-9a-f]{64}\b/;
  * work). A step that really ran prints its output or nothing at all.
  */
 export function cacheUse(log: string): CacheUse {
-  const steps = new Set<string>();
   const cached = new Set<string>();
   const pulled = new Set<string>();
   const worked = new Set<string>();
@@ -141,8 +140,7 @@ export function cacheUse(log: string): CacheUse {
     const step = /^#(\d+) \[(?:([^\]\s]+) )?(\d+)\/\d+\] (\S+)/.exec(line);
     const stage = step?.[2] ?? '';
     if (step && !stages.includes(stage)) stages.push(stage);
-    if (step && step[4].toUpperCase() !== 'FROM' && !steps.has(step[1])) {
-      steps.add(step[1]);
+    if (step && step[4].toUpperCase() !== 'FROM' && !titles.has(step[1])) {
       const at = { stage: stages.indexOf(stage), index: Number(step[3]) };
       titles.set(step[1], { title: line.slice(line.indexOf(' ') + 1).slice(0, STEP_CHARS), ...at });
     }
@@ -162,7 +160,7 @@ export function cacheUse(log: string): CacheUse {
     const reason = failed.get(id);
     if (reason !== undefined) missing.push({ ref, reason: /not found/.test(reason) ? 'not found' : reason });
   }
-  const reused = [...steps].filter(id => cached.has(id) || (pulled.has(id) && !worked.has(id)));
+  const reused = [...titles.keys()].filter(id => cached.has(id) || (pulled.has(id) && !worked.has(id)));
   const imported = [...imports].filter(([id]) => !failed.has(id)).map(([, ref]) => ref);
   // BuildKit prints every layer it pulls from an imported cache under one step (the last one
   // that needed them), so a reused step's layers came from the cache when any were pulled.
@@ -173,5 +171,5 @@ export function cacheUse(log: string): CacheUse {
       step: title,
       from: reused.includes(id) ? reusedFrom : 'built'
     }));
-  return { steps: steps.size, cached: reused.length, imported, missing, sources };
+  return { steps: titles.size, cached: reused.length, imported, missing, sources };
 }

@@ -7,6 +7,7 @@ import type { BuildResult } from '../../src/builder/contract.js';
 import { scanStage, type ScanSettings } from '../../src/scan/index.js';
 import type { ScannerAdapter } from '../../src/scan/port.js';
 import { SCANNERS } from '../../src/scan/scanners.js';
+import { builder } from '../helpers/dockerfiles.js';
 import { startTimeline } from '../../src/timeline.js';
 
 /** What the scanner below was asked to do after its scan, and when. */
@@ -54,13 +55,7 @@ describe('what no verdict needs waits until after the scan stage', () => {
   const build: Pick<BuildResult, 'platforms' | 'layout' | 'builder' | 'imageId'> = {
     platforms: ['linux/amd64'],
     layout: '/nonexistent/layout',
-    builder: {
-      kind: 'buildx',
-      client: '28.5.2',
-      server: '28.5.2',
-      store: 'containerd',
-      native: 'linux/amd64'
-    },
+    builder: builder({ store: 'containerd' }),
     imageId: 'sha256:' + 'c'.repeat(64)
   };
   const scan = (later?: (step: string, work: () => Promise<void>) => void) =>

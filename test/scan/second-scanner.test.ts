@@ -6,6 +6,7 @@ import { getInputs } from '../../src/action/inputs/inputs.js';
 import type { BuildResult } from '../../src/builder/contract.js';
 import { scanStage, type ScanSettings } from '../../src/scan/index.js';
 import { SCANNERS } from '../../src/scan/scanners.js';
+import { builder } from '../helpers/dockerfiles.js';
 
 // The one line a new scanner adds where scanners are chosen; the adapter is one file beside it.
 SCANNERS.second = { title: 'Second', load: async () => (await import('./second-scanner.js')).secondScanner };
@@ -16,13 +17,7 @@ describe('a second scanner added through the port', () => {
   const build: Pick<BuildResult, 'platforms' | 'layout' | 'builder' | 'imageId'> = {
     platforms: ['linux/amd64', 'linux/arm64'],
     layout: '/nonexistent/layout',
-    builder: {
-      kind: 'buildx',
-      client: '28.5.2',
-      server: '28.5.2',
-      store: 'containerd',
-      native: 'linux/amd64'
-    },
+    builder: builder({ store: 'containerd' }),
     imageId: 'sha256:' + 'c'.repeat(64)
   };
 

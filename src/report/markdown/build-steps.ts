@@ -1,6 +1,6 @@
 import type { RootContent } from 'mdast';
 import type { BuildCache } from '../../builder/contract.js';
-import { code, details, table, type Inline } from './writer.js';
+import { code, details, joined, table, type Inline } from './writer.js';
 
 const SAID = { built: 'built', runner: "this runner's build cache" } as const;
 
@@ -8,10 +8,7 @@ const SAID = { built: 'built', runner: "this runner's build cache" } as const;
 export function buildStepsSection(cache: BuildCache | undefined): RootContent[] {
   if (!cache || cache.sources.length === 0) return [];
   const several = cache.imported.length > 1 ? ['one of '] : [];
-  const imported: Inline[] = [
-    ...several,
-    ...cache.imported.flatMap((ref, i) => (i ? [', ', code(ref)] : [code(ref)]))
-  ];
+  const imported: Inline[] = [...several, ...joined(cache.imported.map(code), ', ')];
   const rows = cache.sources.map(({ step, from }) => [
     [code(step)],
     from === 'imported' ? imported : [SAID[from]]

@@ -15,6 +15,7 @@ import {
   details,
   emphasis,
   heading,
+  joined,
   lineBreak,
   link,
   paragraph,
@@ -45,10 +46,6 @@ export function outcomeOf(report: RunReport): Outcome {
   if (report.dryRun) return 'planned';
   return report.push?.pushed ? 'pushed' : 'built';
 }
-
-/** Items separated by `separator`, as phrasing. */
-const joined = (items: Inline[], separator: string): Inline[] =>
-  items.flatMap((item, i) => (i ? [separator, item] : [item]));
 
 const HEADLINE: Record<Outcome, [string, string]> = {
   pushed: ['✅', 'shipped'],

@@ -57,6 +57,10 @@ export function link(label: string, url: string): PhrasingContent {
 
 /** Phrasing: nodes as they are, strings as text. */
 export type Inline = PhrasingContent | string;
+
+/** Items separated by `separator`, as phrasing. */
+export const joined = (items: Inline[], separator: string): Inline[] =>
+  items.flatMap((item, i) => (i ? [separator, item] : [item]));
 const phrasing = (parts: Inline[]): PhrasingContent[] =>
   parts.map(p => (typeof p === 'string' ? text(p) : p));
 
