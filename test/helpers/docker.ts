@@ -58,6 +58,60 @@ export async function refusingEndpoint(): Promise<{ url: string; close: () => Pr
   };
 }
 
+/**
+ * A TCP relay on 127.0.0.1 to a local port that, once `cutAfter` bytes have gone from the
+ * clients towards the server, forwards nothing more, calls `onCut` (a test kills the server
+ * there) and drops every connection it holds; later connections relay again. So a crash lands
+ * at a byte count, not wherever a poll of a log happens to notice.
+ */
+export async function cuttingRelay(
+  port: number,
+  cutAfter: number,
+  onCut: () => void
+): Promise<{ host: string; close: () => Promise<void> }> {
+  const open = new Set<net.Socket>();
+  let sent = 0;
+  let cut = false;
+  const server = net.createServer(client => {
+    const upstream = net.connect(port, '127.0.0.1');
+    for (const socket of [client, upstream]) {
+      open.add(socket);
+      socket.on('close', () => open.delete(socket));
+      socket.on('error', () => {
+        client.destroy();
+        upstream.destroy();
+      });
+    }
+    upstream.pipe(client);
+    client.on('data', (chunk: Buffer) => {
+      if (!cut && sent + chunk.length >= cutAfter) {
+        cut = true;
+        onCut();
+        for (const socket of open) socket.destroy();
+        return;
+      }
+      sent += chunk.length;
+      if (!upstream.write(chunk)) {
+        client.pause();
+        upstream.once('drain', () => client.resume());
+      }
+    });
+    client.on('end', () => upstream.end());
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', resolve);
+  });
+  const address = server.address();
+  return {
+    host: `127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`,
+    close: () => {
+      for (const socket of open) socket.destroy();
+      return new Promise(resolve => server.close(() => resolve()));
+    }
+  };
+}
+
 export async function waitFor<T>(
   what: string,
   probe: () => Promise<T | undefined>,

@@ -10,6 +10,7 @@ import { PASSWORD, USER, htpasswdAuth, tokenServer } from '../helpers/auth.js';
 import {
   BUSYBOX,
   buildTestImage,
+  cuttingRelay,
   docker,
   engineStore,
   ensureDocker,
@@ -47,7 +48,12 @@ afterAll(async () => {
 });
 
 /** The plan of a branch push with an explicit version: 6 tags (X.Y.Z, X.Y, X, branch, sha, latest). */
-async function planFor(registry: Registry, repo: string, version: string, image: string): Promise<Plan> {
+async function planFor(
+  registry: Pick<Registry, 'host'>,
+  repo: string,
+  version: string,
+  image: string
+): Promise<Plan> {
   const plan = makePlan(
     { ...PLAN_DEFAULTS, images: [`${registry.host}/${repo}`], version },
     eventOf(scenario('push-branch')),
@@ -93,7 +99,8 @@ interface Blob {
 /** Every blob (configs, layers) a tag holds, through an index when the store pushed one. */
 async function blobsOf(client: RegistryClient, reference: string): Promise<Blob[]> {
   const stored = await client.manifest(reference);
-  const body = JSON.parse(stored?.bytes.toString() ?? '{}') as {
+  if (!stored) throw new Error(`the registry cannot serve the manifest ${reference}`);
+  const body = JSON.parse(stored.bytes.toString()) as {
     manifests?: Blob[];
     config: Blob;
     layers: Blob[];
@@ -236,24 +243,22 @@ describe('push to a real registry', () => {
 
   test('registry killed mid-push: the retry completes and every tag points at a whole image', async () => {
     const registry = await startRegistry();
+    let killed: Promise<void> | undefined;
+    // The kill lands 8 MB into the 24 MB layer: after the small blobs, before any manifest.
+    const relay = await cuttingRelay(registry.port, 8 * 1024 * 1024, () => {
+      killed = registry.kill();
+    });
     try {
-      const plan = await planFor(registry, 'acme/midway', '1.0.0', imageA);
+      const plan = await planFor(relay, 'acme/midway', '1.0.0', imageA);
       const log = captureStdout();
       const pending = push(plan, imageA).finally(log.stop);
-      // Kill it as soon as the big layer's upload has started.
-      await waitFor(
-        'the upload of a layer',
-        () =>
-          Promise.resolve(
-            /"(PATCH|PUT) \/v2\/acme\/midway\/blobs\/uploads/.test(registry.log()) || undefined
-          ),
-        60000,
-        10
-      );
-      await registry.kill();
+      await waitFor('the relay to cut the upload', () => Promise.resolve(killed && true), 60000, 10);
+      await killed;
       await backAfterFirstRetry(registry, log.text);
       const result = await pending;
-      const digest = result.digests[`${registry.host}/acme/midway`];
+      expect(result.failed).toEqual([]);
+      const digest = result.digests[`${relay.host}/acme/midway`];
+      expect(digest).toMatch(/^sha256:/);
       const client = new RegistryClient({ registry: registry.host, repository: 'acme/midway' }, undefined);
       for (const tag of plan.tagNames) expect(await client.digest(tag)).toBe(digest);
       // Every blob of the image is complete in the registry.
@@ -264,6 +269,7 @@ describe('push to a real registry', () => {
         expect(Number(head.headers.get('content-length'))).toBe(layer.size);
       }
     } finally {
+      await relay.close();
       await registry.stop();
     }
   });
