@@ -56,7 +56,7 @@ async function stages(run: Run, event: GitHubEvent): Promise<StageResults> {
       ? timeline.time('lint', async () => (await import('./lint/index.js')).lintStage(inputs))
       : undefined;
     if (inputs.dryRun) return { lint: await linting };
-    const { build, prepared } = await beside(linting, done, async () => {
+    const { build, prepared, cacheWritten } = await beside(linting, done, async () => {
       if (plan.tags.length === 0) throw new Error(plan.warnings.join('; '));
       return buildBeside(run);
     });
@@ -75,7 +75,7 @@ async function stages(run: Run, event: GitHubEvent): Promise<StageResults> {
     const decision = pushDecision(gates, policy);
     if (decision.push) {
       const { pushStage } = await import('./push/index.js');
-      const push = await timeline.time('push', () => pushStage(inputs, plan, build, policy));
+      const push = await timeline.time('push', () => pushStage(inputs, plan, build, policy, cacheWritten));
       done.push = push;
       // Signatures go only on a digest that passed the gates and went out whole (a platform's: on its merged index).
       if (push.pushed && push.failed.length === 0 && !push.byDigest)

@@ -80,19 +80,31 @@ export function startPreparing({ inputs, plan, policy, context, timeline }: Run)
 
 /**
  * The build, after the login (its cache import uses it), with the preparation started beside it
- * once the builder passed its preflight; a failed build discards what was prepared.
+ * once the builder passed its preflight; a failed build discards what was prepared. The build
+ * returns once its image is in the store: the cache export BuildKit still writes runs beside the
+ * gates, and `cacheWritten` says how it ended (the cache upload waits for it).
  */
-export async function buildBeside(run: Run): Promise<{ build: BuildResult; prepared: Preparation }> {
+export async function buildBeside(
+  run: Run
+): Promise<{ build: BuildResult; prepared: Preparation; cacheWritten?: Promise<boolean> }> {
   await logIn(run);
   const { buildImage } = await import('./builder/index.js');
   let prepared: Preparation | undefined;
-  const start = () => void (prepared = startPreparing(run));
+  let cacheWritten: Promise<boolean> | undefined;
+  const hooks = {
+    starting: () => void (prepared = startPreparing(run)),
+    detected: run.builder,
+    finishing: (written: Promise<boolean>) => {
+      cacheWritten = written;
+      run.timeline.later('build cache written', async () => void (await written));
+    }
+  };
   try {
     const { inputs, plan, policy, context } = run;
     const build = await run.timeline.time('build', () =>
-      buildImage(inputs, plan, policy.push, context.outputDir, start, run.builder)
+      buildImage(inputs, plan, policy.push, context.outputDir, hooks)
     );
-    return { build, prepared: prepared ?? startPreparing(run) };
+    return { build, prepared: prepared ?? startPreparing(run), cacheWritten };
   } catch (error) {
     await prepared?.discard();
     throw error;

@@ -2,12 +2,13 @@ import * as core from '@actions/core';
 import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { docker, dockerOk } from '../common/docker.js';
+import { cacheWritten, runBuild } from './log/run.js';
 import { platformManifests, platformOf, samePlatform, topDescriptor } from '../common/oci-layout.js';
-import { inertSpan, redact } from '../common/untrusted.js';
+import { redact } from '../common/untrusted.js';
 import { baseImage } from './log/base.js';
 import { capabilities, detectBuilder } from './detect.js';
 import { cacheArg, cacheExports, cacheUse, planCache, type CachePlan, type CacheSettings } from './cache.js';
-import { buildCommand, type BuildRequest } from './command.js';
+import type { BuildRequest } from './command.js';
 import { describeBuildFailure, failingLine, parseBuildFailure } from './log/failure.js';
 import { loadPlatform } from './load.js';
 import { buildAnnotations, preflight } from './preflight.js';
@@ -25,26 +26,6 @@ export interface BuildSettings extends CacheSettings {
   buildOptions: BuildOptions;
   /** A buildx builder by name (docker/setup-buildx-action's, a remote BuildKit, a cloud builder), or empty. */
   builder: string;
-}
-
-const BUILDER_NOTE: Record<Builder['kind'], string> = {
-  buildx: 'BuildKit via docker buildx',
-  buildkit: 'BuildKit built into the Docker CLI (DOCKER_BUILDKIT=1)',
-  classic: 'the classic builder'
-};
-
-async function runBuild(request: BuildRequest, builder: Builder) {
-  const command = buildCommand(request, builder);
-  // The build's output comes from the Dockerfile and the context: inert in the log.
-  const result = await core.group(`Build with ${BUILDER_NOTE[builder.kind]}`, async () => {
-    const log = inertSpan();
-    try {
-      return await docker(command.args, { env: command.env, onLine: log.write });
-    } finally {
-      log.end();
-    }
-  });
-  return { ...result, log: `${result.stdout}\n${result.stderr}` };
 }
 
 /**
@@ -85,21 +66,31 @@ function reportCache(cache: CachePlan, asked: string[], missing: { ref: string; 
   }
 }
 
-/**
- * Builds the image once, with every tag and label of the plan, and says what it built and
- * reused. `starting` is called once the builder passed its preflight, as the build starts: what
- * runs beside the build starts then, and never for a build refused before it began. `detected`:
- * the builder, when it was asked for before the build.
- */
+/** What the pipeline hands the build besides its settings. */
+export interface BuildHooks {
+  /**
+   * Called once the builder passed its preflight, as the build starts: what runs beside the
+   * build starts then, and never for a build refused before it began.
+   */
+  starting?: () => void;
+  /** The builder, when it was asked for before the build. */
+  detected?: Promise<Builder>;
+  /**
+   * Takes the rest of a build that returns as soon as its image is in the store, while BuildKit
+   * still writes the cache export: whether that cache was written. Without it the build waits.
+   */
+  finishing?: (written: Promise<boolean>) => void;
+}
+
+/** Builds the image once, with every tag and label of the plan, and says what it built and reused. */
 export async function buildImage(
   settings: BuildSettings,
   plan: Plan,
   pushes: boolean,
   outputDir: string,
-  starting: () => void = () => undefined,
-  detected: Promise<Builder> = detectBuilder(settings.builder)
+  hooks: BuildHooks = {}
 ): Promise<BuildResult> {
-  const builder = await detected;
+  const builder = await (hooks.detected ?? detectBuilder(settings.builder));
   if (builder.kind === 'classic') {
     core.warning(
       `Docker CLI ${builder.client} has no buildx and no built-in BuildKit: building with the classic builder. ` +
@@ -108,7 +99,7 @@ export async function buildImage(
   }
   const caps = capabilities(builder, settings.platforms);
   const checked = preflight(settings, builder, caps);
-  starting();
+  hooks.starting?.();
   const dir = path.join(outputDir, 'build');
   await mkdir(dir, { recursive: true });
   const cache = planCache(settings, caps, plan, pushes, dir);
@@ -126,7 +117,18 @@ export async function buildImage(
     output: layout ? { layout } : { load: true }
   };
   const started = Date.now();
-  let result = await runBuild(request, builder);
+  // The gates need the image, not the cache export BuildKit writes after it.
+  const early = Boolean(hooks.finishing) && builder.kind === 'buildx' && !layout && cache.to.length > 0;
+  let result = await runBuild(request, builder, early);
+  const used = builder.kind === 'classic' ? undefined : cacheUse(result.log);
+  const cacheReport = used && { ...used, exports: cacheExports(cache), uploads: cache.uploads };
+  if (result.rest) {
+    const before = result.log;
+    // Layers BuildKit pulls only to write the cache export count too: the report reads them at its end.
+    const complete = (after: string) =>
+      cacheReport && Object.assign(cacheReport, cacheUse(`${before}\n${after}`));
+    hooks.finishing?.(cacheWritten(result.rest, complete));
+  }
   if (result.exitCode !== 0 && !parseBuildFailure(result.log).step && cache.to.length > 0) {
     // Nothing in the Dockerfile failed: the cache export did. Build again without it.
     core.warning(
@@ -145,7 +147,6 @@ export async function buildImage(
   const runnable = built.some(p => samePlatform(builder.native, p));
   const image = await identify(builder, plan.tags[0], built, runnable, layout);
   const size = await docker(['image', 'inspect', '--format', '{{.Size}}', image.imageId]);
-  const used = builder.kind === 'classic' ? undefined : cacheUse(result.log);
   if (used) reportCache(cache, settings.cacheFrom.map(cacheArg), used.missing);
   return {
     ...image,
@@ -154,7 +155,7 @@ export async function buildImage(
     runnable,
     provenance: checked.provenance === 'min' || checked.provenance === 'max' ? checked.provenance : undefined,
     notes: checked.notes,
-    cache: used && { ...used, exports: cacheExports(cache), uploads: cache.uploads },
+    cache: cacheReport,
     sizeBytes: size.exitCode === 0 ? Number(size.stdout.trim()) : undefined,
     base: baseImage(await readFile(settings.file, 'utf8'), settings.buildArgs, settings.target, result.log),
     builder,

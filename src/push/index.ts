@@ -30,6 +30,8 @@ export interface PushRequest {
   /** Docker config dir with this run's login, if any. */
   dockerConfig?: string;
   login?: { registry: string } & Credentials;
+  /** Whether the build's cache export, still being written as the gates ran, was written: awaited before its upload. */
+  cacheWritten?: Promise<boolean>;
 }
 
 async function clientFor(image: string, req: PushRequest): Promise<RegistryClient> {
@@ -115,10 +117,11 @@ async function tagsHolding(
   return { tags: tags.filter((_tag, i) => found[i] === digest), digest };
 }
 
-/** Uploads the build cache written during the build; a failure only warns. */
-async function uploadCache(uploads: CacheUpload[], req: PushRequest): Promise<string[]> {
+/** Uploads the build cache written during the build, once written; a failure only warns. */
+async function uploadCache(req: PushRequest): Promise<string[]> {
   const done: string[] = [];
-  for (const upload of uploads) {
+  if (!(await (req.cacheWritten ?? true))) return done;
+  for (const upload of req.build.cache?.uploads ?? []) {
     try {
       const { image, tag } = splitTag(upload.ref);
       await pushLayout(await clientFor(image, req), upload.dir, await topDescriptor(upload.dir), [tag]);
@@ -195,8 +198,7 @@ export async function pushImages(req: PushRequest): Promise<PushResult> {
   }
   result.pushed = result.tags.length > 0;
   result.sizes = await pushedSizes(plans[0], result.digests);
-  result.cacheSaved =
-    result.failed.length === 0 ? await uploadCache(req.build.cache?.uploads ?? [], req) : [];
+  result.cacheSaved = result.failed.length === 0 ? await uploadCache(req) : [];
   result.durationMs = Date.now() - started;
   return result;
 }
@@ -224,8 +226,7 @@ export async function pushByDigest(req: PushRequest, platform: string): Promise<
       }
     }
     result.pushed = Object.keys(result.digests).length > 0;
-    result.cacheSaved =
-      result.failed.length === 0 ? await uploadCache(req.build.cache?.uploads ?? [], req) : [];
+    result.cacheSaved = result.failed.length === 0 ? await uploadCache(req) : [];
     return { ...result, durationMs: Date.now() - started };
   } finally {
     if (dir !== req.build.layout) await rm(dir, { recursive: true, force: true });
@@ -254,13 +255,21 @@ export async function pushStage(
   settings: PushSettings,
   plan: Plan,
   build: BuiltImage,
-  policy: PushPolicy
+  policy: PushPolicy,
+  cacheWritten?: Promise<boolean>
 ): Promise<PushResult> {
   const registry = loginRegistry(settings, plan);
   const login = settings.username
     ? { registry, username: settings.username, password: settings.password }
     : undefined;
-  const request = { plan, build, policy, overwriteReleaseTags: settings.overwriteReleaseTags, login };
+  const request = {
+    plan,
+    build,
+    policy,
+    overwriteReleaseTags: settings.overwriteReleaseTags,
+    login,
+    cacheWritten
+  };
   if (settings.mode === 'platform')
     return core.group('Push by digest', () => pushByDigest(request, settings.platforms[0]));
   return core.group('Push', () => pushImages(request));

@@ -143,6 +143,15 @@ describe('the bundled action end to end', () => {
     expect(step('push').startMs).toBeGreaterThanOrEqual(
       Math.max(step('scan').endMs, step('smoke test').endMs)
     );
+    if (STORE === 'containerd') {
+      // The build step ends with the image in the store; BuildKit's cache export goes on in its own step and group.
+      expect(step('build cache written').startMs).toBeLessThanOrEqual(step('build').endMs);
+      const group = (title: string) =>
+        run.stdout.split(`::group::${title}`)[1]?.split('::endgroup::')[0] ?? '';
+      expect(group('Build with BuildKit via docker buildx')).toMatch(/^#\d+ exporting to image$/m);
+      expect(group('Build with BuildKit via docker buildx')).not.toMatch(/exporting cache/);
+      expect(group('Build cache export')).toMatch(/^#\d+ exporting cache to client directory$/m);
+    }
   });
 
   test('tag v1.2.3: semver tags and latest, one digest', async () => {
