@@ -117,8 +117,9 @@ export async function buildImage(
     output: layout ? { layout } : { load: true }
   };
   const started = Date.now();
-  // The gates need the image, not the cache export BuildKit writes after it.
-  const early = Boolean(hooks.finishing) && builder.kind === 'buildx' && !layout && cache.to.length > 0;
+  // The gates need the image, not a cache export BuildKit writes after it (inline cache is in the image).
+  const exported = cache.to.some(spec => spec.type !== 'inline');
+  const early = Boolean(hooks.finishing) && builder.kind === 'buildx' && !layout && exported;
   let result = await runBuild(request, builder, early);
   const used = builder.kind === 'classic' ? undefined : cacheUse(result.log);
   const cacheReport = used && { ...used, exports: cacheExports(cache), uploads: cache.uploads };
