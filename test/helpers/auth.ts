@@ -5,6 +5,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { listenLocally } from './listen.js';
 
 export const USER = 'shipper';
 export const PASSWORD = 's3cret-Pa55';
@@ -100,9 +101,7 @@ export async function tokenServer(dir: string, options: TokenServerOptions = {})
       .writeHead(200, { 'content-type': 'application/json' })
       .end(JSON.stringify({ token, access_token: token, expires_in: 300 }));
   });
-  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : 0;
+  const port = await listenLocally(server);
   return {
     auth: [
       '  token:',

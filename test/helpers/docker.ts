@@ -6,6 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { listenLocally } from './listen.js';
 
 const execFileP = promisify(execFile);
 
@@ -46,12 +47,7 @@ export async function ensureDocker(): Promise<void> {
  */
 export async function refusingEndpoint(): Promise<{ url: string; close: () => Promise<void> }> {
   const server = net.createServer(socket => socket.resetAndDestroy());
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', resolve);
-  });
-  const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : 0;
+  const port = await listenLocally(server);
   return {
     url: `http://127.0.0.1:${port}`,
     close: () => new Promise(resolve => server.close(() => resolve()))
@@ -59,13 +55,13 @@ export async function refusingEndpoint(): Promise<{ url: string; close: () => Pr
 }
 
 /**
- * A TCP relay on 127.0.0.1 to a local port that, once `cutAfter` bytes have gone from the
+ * A TCP relay on 127.0.0.1 to a local `target` port that, once `cutAfter` bytes have gone from the
  * clients towards the server, forwards nothing more, calls `onCut` (a test kills the server
  * there) and drops every connection it holds; later connections relay again. So a crash lands
  * at a byte count, not wherever a poll of a log happens to notice.
  */
 export async function cuttingRelay(
-  port: number,
+  target: number,
   cutAfter: number,
   onCut: () => void
 ): Promise<{ host: string; close: () => Promise<void> }> {
@@ -73,7 +69,7 @@ export async function cuttingRelay(
   let sent = 0;
   let cut = false;
   const server = net.createServer(client => {
-    const upstream = net.connect(port, '127.0.0.1');
+    const upstream = net.connect(target, '127.0.0.1');
     for (const socket of [client, upstream]) {
       open.add(socket);
       socket.on('close', () => open.delete(socket));
@@ -98,13 +94,9 @@ export async function cuttingRelay(
     });
     client.on('end', () => upstream.end());
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', resolve);
-  });
-  const address = server.address();
+  const port = await listenLocally(server);
   return {
-    host: `127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`,
+    host: `127.0.0.1:${port}`,
     close: () => {
       for (const socket of open) socket.destroy();
       return new Promise(resolve => server.close(() => resolve()));
@@ -279,9 +271,7 @@ export async function serveFiles(files: Map<string, Buffer>): Promise<FileServer
     }
     res.writeHead(200, { 'content-length': body.length }).end(body);
   });
-  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : 0;
+  const port = await listenLocally(server);
   return {
     url: `http://127.0.0.1:${port}`,
     hits,

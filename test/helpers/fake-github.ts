@@ -2,6 +2,7 @@ import { Ajv, type ValidateFunction } from 'ajv';
 import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { createRequire } from 'node:module';
+import { listenLocally } from './listen.js';
 
 /**
  * A stateful fake of the GitHub REST API on 127.0.0.1. Every request is checked against
@@ -292,9 +293,7 @@ export async function startFakeGitHub(): Promise<FakeGitHub> {
     req.on('data', (chunk: Buffer) => (raw += chunk.toString()));
     req.on('end', () => handle(req, res, raw));
   });
-  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : 0;
+  const port = await listenLocally(server);
   return Object.assign(state, {
     url: `http://127.0.0.1:${port}`,
     rejected: () => state.requests.filter(r => r.rejected),

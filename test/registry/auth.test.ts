@@ -2,6 +2,7 @@ import { afterEach, describe, expect, test } from '@jest/globals';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { RegistryAuth } from '../../src/registry/auth.js';
 import { RegistryClient } from '../../src/registry/client.js';
+import { listenLocally } from '../helpers/listen.js';
 
 interface Server {
   url: string;
@@ -25,9 +26,7 @@ async function serve(
     seen.push({ path: req.url ?? '', authorization: req.headers.authorization });
     handle(req, res, self);
   });
-  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  self.port = typeof address === 'object' && address ? address.port : 0;
+  self.port = await listenLocally(server);
   self.url = `http://127.0.0.1:${self.port}`;
   self.close = () => new Promise(resolve => server.close(() => resolve()));
   servers.push(self);
