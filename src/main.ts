@@ -21,6 +21,7 @@ export async function run(): Promise<void> {
     const timeline = startTimeline();
     const inputs = getInputs();
     for (const secret of secretsOf(inputs)) addSecret(secret);
+    const builder = detectingBuilder(inputs);
     const event = readEvent();
     // mode: report posts a fork's saved report; nothing else runs.
     if (inputs.mode === 'report') {
@@ -28,7 +29,6 @@ export async function run(): Promise<void> {
       return setReportOutputs(await postSavedReport(inputs, event, (await startRun()).outputDir));
     }
     const plan = await planStage(inputs, event, new Date());
-    const builder = detectingBuilder(inputs);
     for (const warning of plan.warnings) core.warning(warning);
     setPlanOutputs(plan);
     const policy = pushPolicy(inputs.push, event, inputs.dryRun);

@@ -23,17 +23,18 @@ export type Run = {
   policy: PushPolicy;
   context: RunContext;
   timeline: Timeline;
-  /** The builder docker answered with, asked for as soon as the plan stood. */
+  /** The builder docker answered with, asked for as soon as the inputs stood. */
   builder?: Promise<Builder>;
 };
 
 /**
- * Asks docker which builder it has as soon as the plan stands (inputs it refuses call no docker),
- * while the run's files, the login and the build's code are made ready; nothing for runs that
- * build nothing.
+ * Asks docker which builder it has as soon as the inputs are read, while the plan is made (its
+ * API look-ups too) and the run's files, the login and the build's code are made ready. Its calls
+ * only read (a tag rule the plan then refuses builds nothing); a dry run, a merge job and a report
+ * job make none.
  */
 export function detectingBuilder(inputs: Inputs): Promise<Builder> | undefined {
-  if (inputs.dryRun || inputs.mode === 'merge') return undefined;
+  if (inputs.dryRun || inputs.mode === 'merge' || inputs.mode === 'report') return undefined;
   const detecting = detectBuilder(inputs.builder);
   // The build awaits it; a run that stops before the build must not die of an unhandled rejection.
   detecting.catch(() => undefined);

@@ -1,6 +1,6 @@
-import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { sha256Hex } from './lazy-crypto.js';
 
 /** Reading an OCI image layout on disk (image-spec image-layout.md). */
 
@@ -27,8 +27,7 @@ export const INDEX_TYPES = [
 export const isIndex = (d: Descriptor): boolean => INDEX_TYPES.includes(d.mediaType);
 
 /** The OCI digest (`sha256:…`) of a blob's bytes. */
-export const digestOf = (bytes: Buffer): string =>
-  `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
+export const digestOf = (bytes: Buffer): string => `sha256:${sha256Hex(bytes)}`;
 
 export const blobPath = (dir: string, digest: string): string =>
   path.join(dir, 'blobs', ...digest.split(':'));

@@ -1,5 +1,5 @@
 import * as core from '@actions/core';
-import { randomBytes } from 'node:crypto';
+import { randomHex } from './lazy-crypto.js';
 
 /**
  * The one way out for text Shipshape does not control (container logs, health-probe output,
@@ -77,7 +77,7 @@ export function redactDeep<T>(value: T): T {
  * that closes it, named by a token nobody can guess. Our own commands must wait for `end()`.
  */
 export function inertSpan(): { write: (text: string) => void; end: () => void } {
-  const token = randomBytes(16).toString('hex');
+  const token = randomHex(16);
   process.stdout.write(`::stop-commands::${token}\n`);
   return {
     write: text => void process.stdout.write(`${redact(text)}\n`),
@@ -87,6 +87,6 @@ export function inertSpan(): { write: (text: string) => void; end: () => void } 
 
 /** Prints untrusted text to the step log, redacted and inert, in one write. */
 export function logUntrusted(text: string): void {
-  const token = randomBytes(16).toString('hex');
+  const token = randomHex(16);
   process.stdout.write(`::stop-commands::${token}\n${redact(text)}\n::${token}::\n`);
 }

@@ -10,6 +10,7 @@ import {
   computeVersion,
   globalVars,
   sanitizeTag,
+  tagOf,
   tagsFor,
   type Libraries,
   type TagContext
@@ -110,6 +111,10 @@ export function needsOf(settings: PlanSettings, event: GitHubEvent) {
   return {
     dates: uses('date') || uses('commit_date'),
     pep440: rules.some(r => r.type === 'pep440'),
+    // A semver rule reads a version only from its value=, the version input or a git tag.
+    semver: rules.some(
+      r => r.type === 'semver' && Boolean(r.attrs.value || settings.version || tagOf(event.ref))
+    ),
     defaultBranch:
       !event.payload.repository?.default_branch &&
       (edgeOnDefault || uses('is_default_branch') || uses('is_not_default_branch')),
@@ -183,14 +188,15 @@ export function makePlan(
 }
 
 /**
- * The plan stage: loads what the rules need (moment-timezone for dates, PEP 440) and looks up
+ * The plan stage: loads what the rules need (moment-timezone for dates, PEP 440, semver) and looks up
  * what the payload lacks (default branch, commit date) only when a rule uses it, then plans.
  */
 export async function planStage(settings: PlanSettings, event: GitHubEvent, now: Date): Promise<Plan> {
   const needs = needsOf(settings, event);
   const libraries: Libraries = {
     formatDate: needs.dates ? (await import('./dates.js')).formatDate : undefined,
-    pep440: needs.pep440 ? (await import('@renovate/pep440')).default : undefined
+    pep440: needs.pep440 ? (await import('@renovate/pep440')).default : undefined,
+    semver: needs.semver ? (await import('./tags/semver.js')).semver : undefined
   };
   const facts =
     needs.defaultBranch || needs.commitDate

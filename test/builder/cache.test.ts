@@ -7,7 +7,7 @@ import { parseCacheSpec } from '../../src/action/inputs/input-values.js';
 import { makePlan } from '../../src/plan/index.js';
 import { ROOT } from '../helpers/docker.js';
 import { builder } from '../helpers/dockerfiles.js';
-import { eventOf, PLAN_DEFAULTS, scenario } from '../helpers/events.js';
+import { eventOf, PLAN_DEFAULTS, scenario, LIBRARIES } from '../helpers/events.js';
 
 const CLASSIC = capabilities(builder(), []);
 const CONTAINERD = capabilities(builder({ store: 'containerd' }), []);
@@ -22,7 +22,8 @@ const planOf = (kind: string) =>
   makePlan(
     { ...PLAN_DEFAULTS, images: ['ghcr.io/acme/app'] },
     eventOf(scenario(kind)),
-    new Date('2026-11-24T00:00:00Z')
+    new Date('2026-11-24T00:00:00Z'),
+    { libraries: LIBRARIES }
   );
 const args = (specs: { type: string; attrs: Record<string, string> }[]) =>
   specs.map(s => cacheArg(s as never));
@@ -42,7 +43,8 @@ describe('cache scopes from the event', () => {
       makePlan(
         { ...PLAN_DEFAULTS, images: ['ghcr.io/acme/app'], mode: 'platform', platforms: [platform] },
         eventOf(scenario('pull_request-opened')),
-        new Date('2026-11-24T00:00:00Z')
+        new Date('2026-11-24T00:00:00Z'),
+        { libraries: LIBRARIES }
       );
     expect(plan('linux/arm64').cache).toEqual({
       export: 'pr-2-linux-arm64',

@@ -3,6 +3,7 @@ import pep440 from '@renovate/pep440';
 import { formatDate } from '../../src/plan/dates.js';
 import type { PlanSettings } from '../../src/plan/index.js';
 import type { Libraries } from '../../src/plan/tags/index.js';
+import { semver } from '../../src/plan/tags/semver.js';
 import type { EventPayload, GitHubEvent } from '../../src/action/event.js';
 import { eventFrom } from '../../src/action/event.js';
 
@@ -123,5 +124,5 @@ export const PLAN_DEFAULTS: PlanSettings = {
   baseline: 'auto'
 };
 
-/** What planStage loads for rules that format dates or read PEP 440 versions. */
-export const LIBRARIES: Libraries = { formatDate, pep440 };
+/** What planStage loads for rules that format dates or read PEP 440 or semver versions. */
+export const LIBRARIES: Libraries = { formatDate, pep440, semver };

@@ -11,7 +11,7 @@ import { atOrAbove } from '../../src/common/severity.js';
 import { verdict } from '../../src/common/verdict.js';
 import { loadFixture } from './fixtures.js';
 import { builder } from './dockerfiles.js';
-import { eventOf, PLAN_DEFAULTS, scenario } from './events.js';
+import { eventOf, LIBRARIES, PLAN_DEFAULTS, scenario } from './events.js';
 
 export const FIXTURE_DOCKERFILE = [
   'FROM alpine:3.9.4',
@@ -30,7 +30,8 @@ export function fixtureReport(
   const plan = makePlan(
     { ...PLAN_DEFAULTS, images: [image] },
     eventOf(scenario('pull_request-opened')),
-    new Date('2026-11-22T12:00:00Z')
+    new Date('2026-11-22T12:00:00Z'),
+    { libraries: LIBRARIES }
   );
   const parsed = loadFixture(fixture);
   const gate = scanVerdict(parsed.findings, 'CRITICAL');

@@ -1,10 +1,10 @@
 import { describe, expect, test } from '@jest/globals';
 import { makePlan, type PlanSettings } from '../../src/plan/index.js';
-import { eventOf, PLAN_DEFAULTS, scenario } from '../helpers/events.js';
+import { eventOf, PLAN_DEFAULTS, scenario, LIBRARIES } from '../helpers/events.js';
 
 const NOW = new Date('2026-11-22T10:11:12.000Z');
 const plan = (kind: string, inputs: Partial<PlanSettings> = {}) =>
-  makePlan({ ...PLAN_DEFAULTS, ...inputs }, eventOf(scenario(kind)), NOW);
+  makePlan({ ...PLAN_DEFAULTS, ...inputs }, eventOf(scenario(kind)), NOW, { libraries: LIBRARIES });
 
 describe('default rules on real GitHub event payloads', () => {
   test.each([

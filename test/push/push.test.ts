@@ -19,7 +19,7 @@ import {
   waitFor,
   type Registry
 } from '../helpers/docker.js';
-import { eventOf, PLAN_DEFAULTS, scenario } from '../helpers/events.js';
+import { eventOf, PLAN_DEFAULTS, scenario, LIBRARIES } from '../helpers/events.js';
 import { captureStdout } from '../helpers/runner-log.js';
 import type { Plan } from '../../src/plan/contract.js';
 import type { PushResult } from '../../src/push/contract.js';
@@ -57,7 +57,8 @@ async function planFor(
   const plan = makePlan(
     { ...PLAN_DEFAULTS, images: [`${registry.host}/${repo}`], version },
     eventOf(scenario('push-branch')),
-    new Date()
+    new Date(),
+    { libraries: LIBRARIES }
   );
   for (const ref of plan.tags) await docker(['tag', image, ref]);
   return plan;
@@ -211,7 +212,8 @@ describe('push to a real registry', () => {
           version: '2.0.0-rc.1'
         },
         eventOf(scenario('push-branch')),
-        new Date()
+        new Date(),
+        { libraries: LIBRARIES }
       );
       for (const ref of plan.tags) await docker(['tag', imageB, ref]);
       const result = await push(plan, imageB);

@@ -2,7 +2,7 @@ import { describe, expect, test } from '@jest/globals';
 import { pushPolicy } from '../../src/plan/policy.js';
 import { decideRelease, releasedVersions } from '../../src/push/release.js';
 import { makePlan } from '../../src/plan/index.js';
-import { eventOf, PLAN_DEFAULTS, scenario } from '../helpers/events.js';
+import { eventOf, PLAN_DEFAULTS, scenario, LIBRARIES } from '../helpers/events.js';
 import type { SemverTag, TagKind } from '../../src/plan/contract.js';
 
 const kindOf = (tag: string): TagKind =>
@@ -37,7 +37,8 @@ function onPlan(rules: string[], gitTag: string, registryTags: string[]) {
   const plan = makePlan(
     { ...PLAN_DEFAULTS, images: ['ghcr.io/acme/app'], tags: rules },
     eventOf(s),
-    new Date()
+    new Date(),
+    { libraries: LIBRARIES }
   );
   return decideRelease({
     tagNames: plan.tagNames,

@@ -67,6 +67,7 @@ describe('each input read by its own name', () => {
     ['overwrite-release-tags', 'true', 'overwriteReleaseTags', true],
     ['scan', 'false', 'scan', false],
     ['trivy-version', ' v0.70.0 ', 'trivyVersion', '0.70.0'],
+    ['trivy-version', '0.75.0-rc.1', 'trivyVersion', '0.75.0-rc.1'],
     ['trivy-db-repository', 'example.test/db:2', 'trivyDbRepositories', ['example.test/db:2']],
     ['trivy-java-db-repository', 'example.test/jdb:1', 'trivyJavaDbRepositories', ['example.test/jdb:1']],
     ['trivy-path', ' /opt/trivy ', 'trivyPath', '/opt/trivy'],

@@ -193,6 +193,8 @@ describe('inputs that reach a URL, a command or the log', () => {
       'input "trivy-version" must be a release version such as 0.74.0'
     ],
     [{ 'trivy-version': '0.74.0+evil' }, 'input "trivy-version" must be a release version'],
+    [{ 'trivy-version': '0.074.0' }, 'input "trivy-version" must be a release version'],
+    [{ 'trivy-version': '0.74' }, 'input "trivy-version" must be a release version'],
     [
       { 'smoke-path': '/health\n::error::forged' },
       'input "smoke-path" must be one line with no control characters'

@@ -88,7 +88,9 @@ describe('flavor', () => {
   });
 
   test('the semver tags a flavor suffix made are that release line for release safety', () => {
-    const plan = makePlan(settings({ flavor: ['suffix=-alpine'] }), eventOf(scenario('tag-v1.2.3')), NOW);
+    const plan = makePlan(settings({ flavor: ['suffix=-alpine'] }), eventOf(scenario('tag-v1.2.3')), NOW, {
+      libraries: LIBRARIES
+    });
     expect(plan.semver['1.2-alpine']).toEqual({
       version: '1.2.3',
       scope: 'minor',
@@ -216,7 +218,8 @@ describe('expressions and environment', () => {
         annotationLevels: ['manifest', 'index']
       }),
       eventOf(scenario('push-branch')),
-      NOW
+      NOW,
+      { libraries: LIBRARIES }
     );
     expect(plan.labels).toContain('com.example.branch=master');
     expect(plan.labels).not.toContain('com.example.sha=6113728');
@@ -284,9 +287,21 @@ describe('look-ups the payload cannot answer, served by the fake GitHub API', ()
     ).toEqual({
       dates: false,
       pep440: false,
+      semver: false,
       defaultBranch: false,
       commitDate: false
     });
+  });
+
+  test('semver is loaded only when a semver rule has a version to read: a git tag, the version input or value=', () => {
+    const needsSemver = (kind: string, extra: Partial<PlanSettings> = {}) =>
+      needsOf(settings(extra), eventOf(scenario(kind))).semver;
+    expect(needsSemver('push-branch')).toBe(false);
+    expect(needsSemver('pull_request-opened')).toBe(false);
+    expect(needsSemver('tag-v1.2.3')).toBe(true);
+    expect(needsSemver('push-branch', { version: '2.0.0' })).toBe(true);
+    expect(needsSemver('push-branch', { tags: ['type=semver,pattern={{version}},value=3.1.0'] })).toBe(true);
+    expect(needsSemver('tag-v1.2.3', { tags: ['type=ref,event=tag'] })).toBe(false);
   });
 
   test('a token that cannot read falls back with a warning: the current time, no default branch', async () => {

@@ -100,7 +100,8 @@ describe('priority and ordering', () => {
         tags: ['type=sha', 'type=raw,value=first,priority=2000', 'type=semver,pattern={{version}}']
       },
       eventOf(scenario('tag-v1.2.3')),
-      NOW
+      NOW,
+      { libraries: LIBRARIES }
     );
     expect(p.version).toBe('first');
     // raw (latest=false in auto) produced first, so no latest although semver matched.

@@ -1,1 +1,0 @@
-import{createRequire as r}from"node:module";r(import.meta.url);var t={trivy:{title:"Trivy",load:async()=>(await(import("./trivy-SKEHQXGU.js"))).trivy}},e=r=>t[r]?.title??r;async function a(r){let e=t[r];if(!e)throw new Error(`unknown scanner "${r}" (known: ${Object.keys(t).join(", ")})`);return e.load()}export{t as a,e as b,a as c};

@@ -1,1 +1,0 @@
-import{createRequire as e}from"node:module";function r(e,r){return e<r?-1:e>r?1:0}e(import.meta.url);export{r as a};

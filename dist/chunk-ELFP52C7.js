@@ -1,1 +1,0 @@
-import{createRequire as e}from"node:module";e(import.meta.url);var r="(?:manifest|index|manifest-descriptor|index-descriptor)(?:\\[[^\\]]+\\])?",t=new RegExp(`^${r}$`),a=new RegExp(`^(${r}):`),i=e=>t.test(e),o=e=>a.exec(e)?.[1];export{i as a,o as b};

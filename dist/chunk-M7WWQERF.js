@@ -1,1 +1,0 @@
-import{createRequire as r}from"node:module";r(import.meta.url);var e=r=>r instanceof Error?r.message:String(r);export{e as a};

@@ -1,1 +1,0 @@
-import{createRequire as a}from"node:module";a(import.meta.url);var t=(a,t,e)=>({gate:a,status:t,detail:e}),e=a=>"failed"===a.status||"error"===a.status;export{t as a,e as b};

@@ -1,1 +1,0 @@
-import{createRequire as o}from"node:module";o(import.meta.url);import{a as r,b as i,c as m}from"./chunk-NSGJ22AF.js";import"./chunk-BTQTTM5S.js";import"./chunk-HVOMV365.js";import"./chunk-XAPBBA7D.js";import"./chunk-4OCJBQU2.js";import"./chunk-URKDAN7W.js";import"./chunk-EIECDQXF.js";import"./chunk-PRYIFM6W.js";export{i as logIn,m as login,r as loginRegistry};
