@@ -197,13 +197,30 @@ async function coldRow(registry: Registry, store: Store, app: { name: string; de
           PATH: d.path
         });
       }
+    ],
+    [
+      // BuildKit alone, reading the cache Shipshape's cached run reads, then the scan: what building
+      // costs above the floor's pull before anything Shipshape adds (lint, smoke test, push, report).
+      'buildkit',
+      d => {
+        const image = `${registry.host}/${repo('cached')}`;
+        const cache =
+          store === 'classic'
+            ? `--cache-from type=registry,ref=${image}:master --cache-to type=inline`
+            : `--cache-from type=registry,ref=${image}:buildcache-master`;
+        const build = `docker buildx build -q --build-arg BASE_IMAGE=${base} ${cache} --load -t ${image}:plain ${dir}`;
+        return sh(`${build} >/dev/null && ${scanCommand(`${image}:plain`)}`, {
+          DOCKER_HOST: d.host,
+          PATH: d.path
+        });
+      }
     ]
   ];
   for (const [, run] of variants) await onColdDaemon(store, run);
   builds.cached = [];
   builds.uncached = [];
   timelines.length = 0;
-  const times: Record<string, number[]> = { cached: [], uncached: [], recipe: [], floor: [] };
+  const times: Record<string, number[]> = { cached: [], uncached: [], recipe: [], floor: [], buildkit: [] };
   for (let i = 0; i < REPS; i++) {
     await changeApp(dir, `change ${i + 1}`);
     for (const [variant, run] of variants) times[variant].push(await onColdDaemon(store, run));
@@ -219,6 +236,7 @@ async function coldRow(registry: Registry, store: Store, app: { name: string; de
     vsUncached: compare(times.cached, times.uncached, 0.5),
     vsRecipe: compare(times.cached, times.recipe, 0.8),
     floor: stats(times.floor),
+    buildkit: stats(times.buildkit),
     build: { cached: stats(builds.cached), uncached: stats(builds.uncached) },
     steps: stepMedians(timelines)
   };

@@ -11,6 +11,8 @@ export interface ColdRow {
   vsRecipe: Comparison;
   /** The finished image pulled into an empty daemon and scanned: about the least any way pays. */
   floor: Stats;
+  /** BuildKit alone, with the cache Shipshape reads, on the cold daemon, then the scan: no lint, smoke test, push or report. */
+  buildkit: Stats;
   /** The build stage's own duration in those runs (from Shipshape's JSON report). */
   build: { cached: Stats; uncached: Stats };
   /** Shipshape's timeline in the cached runs: each step's median start and end. */
@@ -74,6 +76,7 @@ function coldRows(c: ColdRow): string[] {
     ratioRow('2', `${where}: Shipshape, cache default`, c.vsUncached, '(`cache: false`)'),
     ratioRow('2', `${where}: Shipshape, cache default`, c.vsRecipe, '(two-build recipe)'),
     `| 2 | ${where}: the floor, no build at all (the finished image pulled, then scanned) | | ${ms(c.floor)} | ${ratio(c.floor, c.vsUncached.other)}× of \`cache: false\` | | |`,
+    `| 2 | ${where}: BuildKit alone (the same cached build, then the scan; no lint, smoke test, push or report) | | ${ms(c.buildkit)} | ${ratio(c.buildkit, c.floor)}× of the floor | | |`,
     `| 2 | ${where}: Shipshape, cache default, against the floor | ${ms(c.vsUncached.shipshape)} | ${ms(c.floor)} (floor) | ${ratio(c.vsUncached.shipshape, c.floor)}× | ≤ 1.05× | ${ok(ratio(c.vsUncached.shipshape, c.floor) <= 1.05)} |`
   ];
 }
@@ -120,7 +123,10 @@ function floorMiss(c: ColdRow, vsFloor: number): string {
     `the build took ${span('build')} ms (the floor's pull of the same layers and scan take ${c.floor.median} ms), ` +
     `the scan and the smoke test after it ${push && build ? push.startMs - build.endMs : '?'} ms, the push ${span('push')} ms, ` +
     `and ${total - lastEnd} ms fell outside the timed steps (Node starting, reading the inputs, writing the report and summary). ` +
-    'The floor pushes nothing and starts no container: the push and the smoke test are what shipping adds to it.'
+    'The floor pushes nothing and starts no container: the push and the smoke test are what shipping adds to it. ' +
+    `BuildKit alone, the same cached build on the same cold daemon and then the scan, takes ${c.buildkit.median} ms, ` +
+    `${ratio(c.buildkit, c.floor)}× the floor: building the changed image costs ${c.buildkit.median - c.floor.median} ms more than pulling it finished, ` +
+    `and Shipshape adds ${total - c.buildkit.median} ms to that.`
   );
 }
 
@@ -191,7 +197,9 @@ default (it reads the cache its previous push left), the same with \`cache: fals
 "test before push" recipe (\`docker buildx build --load\`, the same Trivy scan and health wait, then
 \`docker buildx build --push\`). The floor row builds nothing: another empty daemon pulls the image
 Shipshape's cached run has just pushed and runs the same scan: about the least any way that runs the
-finished image on a cold runner can pay. \`bench-app\` is examples/flask with a dependency layer (see \`DEPENDENCY_WORK\` in [cold.ts](cold.ts)) that does real work offline (${Math.round(r.dependencyStepMs / 100) / 10} s
+finished image on a cold runner can pay. The BuildKit-alone row builds the changed app on another
+empty daemon with the cache Shipshape's cached run reads (\`docker buildx build --load\`, nothing
+pushed) and runs the same scan: what building costs above that pull before anything Shipshape adds. \`bench-app\` is examples/flask with a dependency layer (see \`DEPENDENCY_WORK\` in [cold.ts](cold.ts)) that does real work offline (${Math.round(r.dependencyStepMs / 100) / 10} s
 here: 60 MB of Python packages copied and byte-compiled, as pip does after its download), standing
 in for the pip or apt install of a real service, which cannot be downloaded here. \`flask\` is
 examples/flask itself.
