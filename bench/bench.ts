@@ -176,6 +176,24 @@ async function coldRow(registry: Registry, store: Store, app: { name: string; de
     if (variant === 'cached') timelines.push(report.timeline);
   };
   const variants: [string, (d: ColdDaemon) => Promise<unknown>][] = [
+    [
+      // BuildKit alone, then the scan: what building costs above the floor's pull before anything
+      // Shipshape adds (lint, smoke test, push, report). It runs first, so that it reads the cache
+      // Shipshape's cached run reads (the previous change's), not the one that run leaves.
+      'buildkit',
+      d => {
+        const image = `${registry.host}/${repo('cached')}`;
+        const cache =
+          store === 'classic'
+            ? `--cache-from type=registry,ref=${image}:master --cache-to type=inline`
+            : `--cache-from type=registry,ref=${image}:buildcache-master`;
+        const build = `docker buildx build -q --build-arg BASE_IMAGE=${base} ${cache} --load -t ${image}:plain ${dir}`;
+        return sh(`${build} >/dev/null && ${scanCommand(`${image}:plain`)}`, {
+          DOCKER_HOST: d.host,
+          PATH: d.path
+        });
+      }
+    ],
     ['cached', d => shipshapeCold('cached', {}, d)],
     ['uncached', d => shipshapeCold('uncached', { cache: 'false' }, d)],
     [
@@ -193,23 +211,6 @@ async function coldRow(registry: Registry, store: Store, app: { name: string; de
       d => {
         const image = `${registry.host}/${repo('cached')}:master`;
         return sh(`docker pull -q ${image} >/dev/null && ${scanCommand(image)}`, {
-          DOCKER_HOST: d.host,
-          PATH: d.path
-        });
-      }
-    ],
-    [
-      // BuildKit alone, reading the cache Shipshape's cached run reads, then the scan: what building
-      // costs above the floor's pull before anything Shipshape adds (lint, smoke test, push, report).
-      'buildkit',
-      d => {
-        const image = `${registry.host}/${repo('cached')}`;
-        const cache =
-          store === 'classic'
-            ? `--cache-from type=registry,ref=${image}:master --cache-to type=inline`
-            : `--cache-from type=registry,ref=${image}:buildcache-master`;
-        const build = `docker buildx build -q --build-arg BASE_IMAGE=${base} ${cache} --load -t ${image}:plain ${dir}`;
-        return sh(`${build} >/dev/null && ${scanCommand(`${image}:plain`)}`, {
           DOCKER_HOST: d.host,
           PATH: d.path
         });

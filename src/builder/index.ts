@@ -1,7 +1,7 @@
 import * as core from '@actions/core';
 import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { docker, dockerOk } from '../common/docker.js';
+import { dockerOk } from '../common/docker.js';
 import { cacheWritten, runBuild } from './log/run.js';
 import { platformManifests, platformOf, samePlatform, topDescriptor } from '../common/oci-layout.js';
 import { redact } from '../common/untrusted.js';
@@ -28,10 +28,19 @@ export interface BuildSettings extends CacheSettings {
   builder: string;
 }
 
+/** The local id and size of an image, in one docker call. */
+async function inspectImage(...args: string[]): Promise<{ imageId: string; sizeBytes: number }> {
+  const [imageId, size] = (await dockerOk(['image', 'inspect', '--format', '{{.Id}} {{.Size}}', ...args]))
+    .trim()
+    .split(' ');
+  return { imageId, sizeBytes: Number(size) };
+}
+
 /**
- * The built image as the daemon (and the layout) know it: the local id, and where the store
- * holds one, the digest that will be pushed and each platform's image manifest. In a layout,
- * the runner's own platform is loaded into the daemon so that it can run.
+ * The built image as the daemon (and the layout) know it: the local id and size, and where the
+ * store holds one, the digest that will be pushed and each platform's image manifest. In a
+ * layout, the runner's own platform is loaded into the daemon so that it can run. The gates wait
+ * on this: the daemon is asked once, every platform at the same time.
  */
 async function identify(
   builder: Builder,
@@ -39,21 +48,21 @@ async function identify(
   built: string[],
   runnable: boolean,
   layout: string | undefined
-): Promise<Pick<BuildResult, 'imageId' | 'digest' | 'manifests'>> {
+): Promise<Pick<BuildResult, 'imageId' | 'sizeBytes' | 'digest' | 'manifests'>> {
   if (layout) {
     const top = await topDescriptor(layout);
     const manifests = await platformManifests(layout, top);
     const native =
       runnable && manifests.find(m => !m.platform || samePlatform(builder.native, platformOf(m)));
-    const imageId = native ? await loadPlatform(layout, native, reference) : top.digest;
-    return { imageId, digest: top.digest, manifests: manifests.map(m => m.digest) };
+    const loaded = native && (await inspectImage(await loadPlatform(layout, native, reference)));
+    return { imageId: top.digest, ...loaded, digest: top.digest, manifests: manifests.map(m => m.digest) };
   }
-  const inspect = async (...args: string[]) =>
-    (await dockerOk(['image', 'inspect', ...args, '--format', '{{.Id}}'])).trim();
-  const imageId = await inspect(reference);
-  if (builder.store !== 'containerd') return { imageId };
-  const manifests = await Promise.all(built.map(p => inspect('--platform', p, imageId)));
-  return { imageId, digest: imageId, manifests };
+  if (builder.store !== 'containerd') return inspectImage(reference);
+  const [image, ...manifests] = await Promise.all([
+    inspectImage(reference),
+    ...built.map(async p => (await inspectImage('--platform', p, reference)).imageId)
+  ]);
+  return { ...image, digest: image.imageId, manifests };
 }
 
 /** Tells apart what a missing cache means: expected for a first run, worth a warning when asked for. */
@@ -147,7 +156,6 @@ export async function buildImage(
   const built = settings.platforms.length > 0 ? settings.platforms : [builder.native];
   const runnable = built.some(p => samePlatform(builder.native, p));
   const image = await identify(builder, plan.tags[0], built, runnable, layout);
-  const size = await docker(['image', 'inspect', '--format', '{{.Size}}', image.imageId]);
   if (used) reportCache(cache, settings.cacheFrom.map(cacheArg), used.missing);
   return {
     ...image,
@@ -157,7 +165,6 @@ export async function buildImage(
     provenance: checked.provenance === 'min' || checked.provenance === 'max' ? checked.provenance : undefined,
     notes: checked.notes,
     cache: cacheReport,
-    sizeBytes: size.exitCode === 0 ? Number(size.stdout.trim()) : undefined,
     base: baseImage(await readFile(settings.file, 'utf8'), settings.buildArgs, settings.target, result.log),
     builder,
     durationMs: Date.now() - started

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { runAction } from '../helpers/action.js';
 import { PYTHON_BASE, ROOT, docker, engineStore, ensureDocker, removeImages } from '../helpers/docker.js';
@@ -13,6 +13,7 @@ const IMAGE = 'shipshape-it.local/flask';
 
 interface Inspect {
   Id: string;
+  Size: number;
   RepoTags: string[];
   Config: { Labels: Record<string, string>; Healthcheck?: { Test: string[] } };
 }
@@ -26,7 +27,7 @@ afterAll(async () => {
 });
 
 describe('build with buildx on a real daemon', () => {
-  test('examples/flask on a v1.2.3 tag push: one image, every tag, OCI labels', async () => {
+  test('examples/flask on a v1.2.3 tag push: one image, every tag, OCI labels, its size in the report', async () => {
     const s = scenario('tag-v1.2.3');
     const run = await runAction({
       inputs: {
@@ -46,6 +47,8 @@ describe('build with buildx on a real daemon', () => {
     expect(run.stdout).toContain('Build with BuildKit via docker buildx');
     const [image] = JSON.parse(await docker(['image', 'inspect', `${IMAGE}:1.2.3`])) as Inspect[];
     expect(run.outputs['image-id']).toBe(image.Id);
+    const report = JSON.parse(await readFile(run.outputs.report, 'utf8')) as { build: { sizeBytes: number } };
+    expect(report.build.sizeBytes).toBe(image.Size);
     expect(image.RepoTags.sort()).toEqual(
       ['1.2.3', '1.2', '1', 'sha-6113728', 'latest'].map(t => `${IMAGE}:${t}`).sort()
     );
