@@ -108,6 +108,8 @@ function stepTable(r: Results): string {
   ].join('\n');
 }
 
+const buildOverPull = (ms: number): string => (ms >= 0 ? `${ms} ms more than` : `${-ms} ms less than`);
+
 /** Where a cold row's time above the floor goes, from Shipshape's own timeline. */
 function floorMiss(c: ColdRow, vsFloor: number): string {
   const span = (name: string): number => {
@@ -125,7 +127,7 @@ function floorMiss(c: ColdRow, vsFloor: number): string {
     `and ${total - lastEnd} ms fell outside the timed steps (Node starting, reading the inputs, writing the report and summary). ` +
     'The floor pushes nothing and starts no container: the push and the smoke test are what shipping adds to it. ' +
     `BuildKit alone, the same cached build on the same cold daemon and then the scan, takes ${c.buildkit.median} ms, ` +
-    `${ratio(c.buildkit, c.floor)}× the floor: building the changed image costs ${c.buildkit.median - c.floor.median} ms more than pulling it finished, ` +
+    `${ratio(c.buildkit, c.floor)}× the floor: building the changed image costs ${buildOverPull(c.buildkit.median - c.floor.median)} pulling it finished, ` +
     `and Shipshape adds ${total - c.buildkit.median} ms to that.`
   );
 }
