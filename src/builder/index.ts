@@ -30,17 +30,14 @@ export interface BuildSettings extends CacheSettings {
 
 /** The local id and size of an image, in one docker call. */
 async function inspectImage(...args: string[]): Promise<{ imageId: string; sizeBytes: number }> {
-  const [imageId, size] = (await dockerOk(['image', 'inspect', '--format', '{{.Id}} {{.Size}}', ...args]))
-    .trim()
-    .split(' ');
+  const out = await dockerOk(['image', 'inspect', '--format', '{{.Id}} {{.Size}}', ...args]);
+  const [imageId, size] = out.trim().split(' ');
   return { imageId, sizeBytes: Number(size) };
 }
 
 /**
- * The built image as the daemon (and the layout) know it: the local id and size, and where the
- * store holds one, the digest that will be pushed and each platform's image manifest. In a
- * layout, the runner's own platform is loaded into the daemon so that it can run. The gates wait
- * on this: the daemon is asked once, every platform at the same time.
+ * The built image, asked for at once (the gates wait on it): id and size; the digest to push and each
+ * platform's manifest where the store holds them. A layout's own platform is loaded into the daemon to run.
  */
 async function identify(
   builder: Builder,

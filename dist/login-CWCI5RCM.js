@@ -1,1 +1,0 @@
-import{createRequire as o}from"node:module";o(import.meta.url);import{a as r,b as i,c as m}from"./chunk-YG5KWX7I.js";import"./chunk-5B7DPR6R.js";import"./chunk-4OCJBQU2.js";import"./chunk-YM5VA5ZC.js";import"./chunk-PRYIFM6W.js";export{i as logIn,m as login,r as loginRegistry};
