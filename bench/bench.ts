@@ -6,6 +6,7 @@ import { chmod, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/
 import os from 'node:os';
 import path from 'node:path';
 import { format, resolveConfig } from 'prettier';
+import { cacheTag } from '../src/builder/cache.js';
 import { lintDockerfile } from '../src/lint/rules/checks.js';
 import { RegistryClient, type Manifest } from '../src/registry/client.js';
 import { smokeTest } from '../src/smoke/index.js';
@@ -186,7 +187,7 @@ async function coldRow(registry: Registry, store: Store, app: { name: string; de
         const cache =
           store === 'classic'
             ? `--cache-from type=registry,ref=${image}:master --cache-to type=inline`
-            : `--cache-from type=registry,ref=${image}:buildcache-master`;
+            : `--cache-from type=registry,ref=${image}:${cacheTag('master')}`;
         const build = `docker buildx build -q --build-arg BASE_IMAGE=${base} ${cache} --load -t ${image}:plain ${dir}`;
         return sh(`${build} >/dev/null && ${scanCommand(`${image}:plain`)}`, {
           DOCKER_HOST: d.host,

@@ -1,7 +1,6 @@
 import * as core from '@actions/core';
 import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { dockerOk } from '../common/docker.js';
 import { cacheWritten, runBuild } from './log/run.js';
 import { platformManifests, platformOf, samePlatform, topDescriptor } from '../common/oci-layout.js';
 import { redact } from '../common/untrusted.js';
@@ -10,7 +9,7 @@ import { capabilities, detectBuilder } from './detect.js';
 import { cacheArg, cacheExports, cacheUse, planCache, type CachePlan, type CacheSettings } from './cache.js';
 import type { BuildRequest } from './command.js';
 import { describeBuildFailure, failingLine, parseBuildFailure } from './log/failure.js';
-import { loadPlatform } from './load.js';
+import { inspectImage, loadPlatform } from './load.js';
 import { buildAnnotations, preflight } from './preflight.js';
 import type { BuildOptions, BuildResult, Builder, ProvenanceMode } from './contract.js';
 import type { Plan } from '../plan/contract.js';
@@ -26,13 +25,6 @@ export interface BuildSettings extends CacheSettings {
   buildOptions: BuildOptions;
   /** A buildx builder by name (docker/setup-buildx-action's, a remote BuildKit, a cloud builder), or empty. */
   builder: string;
-}
-
-/** The local id and size of an image, in one docker call. */
-async function inspectImage(...args: string[]): Promise<{ imageId: string; sizeBytes: number }> {
-  const out = await dockerOk(['image', 'inspect', '--format', '{{.Id}} {{.Size}}', ...args]);
-  const [imageId, size] = out.trim().split(' ');
-  return { imageId, sizeBytes: Number(size) };
 }
 
 /**
@@ -51,7 +43,7 @@ async function identify(
     const manifests = await platformManifests(layout, top);
     const native =
       runnable && manifests.find(m => !m.platform || samePlatform(builder.native, platformOf(m)));
-    const loaded = native && (await inspectImage(await loadPlatform(layout, native, reference)));
+    const loaded = native && (await loadPlatform(layout, native, reference));
     return { imageId: top.digest, ...loaded, digest: top.digest, manifests: manifests.map(m => m.digest) };
   }
   if (builder.store !== 'containerd') return inspectImage(reference);

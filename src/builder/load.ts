@@ -4,12 +4,20 @@ import { dockerOk } from '../common/docker.js';
 import { blobPath, children, platformOf, type Descriptor } from '../common/oci-layout.js';
 import { runProcess } from '../common/process.js';
 
+type StoredImage = { imageId: string; sizeBytes: number };
+/** The local id and size of an image, in one docker call. */
+export async function inspectImage(...args: string[]): Promise<StoredImage> {
+  const out = await dockerOk(['image', 'inspect', '--format', '{{.Id}} {{.Size}}', ...args]);
+  const [imageId, size] = out.trim().split(' ');
+  return { imageId, sizeBytes: Number(size) };
+}
+
 /**
  * Loads one platform of an OCI layout into the daemon, under `name`: a tar holding that
  * manifest in OCI form (the containerd store reads index.json) and in docker-archive form
- * (the classic store reads manifest.json), sharing the same blobs. Returns the local image id.
+ * (the classic store reads manifest.json), sharing the same blobs. Returns the loaded image.
  */
-export async function loadPlatform(dir: string, manifest: Descriptor, name: string): Promise<string> {
+export async function loadPlatform(dir: string, manifest: Descriptor, name: string): Promise<StoredImage> {
   const stage = await mkdtemp(path.join(path.dirname(dir), 'load-'));
   try {
     const [config, ...layers] = await children(dir, manifest);
@@ -45,7 +53,7 @@ export async function loadPlatform(dir: string, manifest: Descriptor, name: stri
     } finally {
       await rm(archive, { force: true });
     }
-    return (await dockerOk(['image', 'inspect', '--format', '{{.Id}}', name])).trim();
+    return await inspectImage(name);
   } finally {
     await rm(stage, { recursive: true, force: true });
   }

@@ -56,7 +56,7 @@ describe('an image built into an OCI layout', () => {
 
   test("the runner's platform loads into the daemon and runs", async () => {
     const amd64 = (await platformManifests(layout, top)).find(m => platformOf(m) === 'linux/amd64');
-    const id = await loadPlatform(layout, amd64 as Descriptor, 'shipshape-layout.local/app:1');
+    const { imageId: id } = await loadPlatform(layout, amd64 as Descriptor, 'shipshape-layout.local/app:1');
     expect(await docker(['image', 'inspect', '--format', '{{.Architecture}}', id])).toBe('amd64');
     expect(await docker(['run', '--rm', id, '/busybox', 'cat', '/platform'])).toBe('linux/amd64');
   });
@@ -66,7 +66,11 @@ describe('an image built into an OCI layout', () => {
     const own = process.env.DOCKER_HOST;
     process.env.DOCKER_HOST = process.env.SHIPSHAPE_CLASSIC_HOST;
     try {
-      const id = await loadPlatform(layout, amd64 as Descriptor, 'shipshape-layout.local/app:classic');
+      const { imageId: id } = await loadPlatform(
+        layout,
+        amd64 as Descriptor,
+        'shipshape-layout.local/app:classic'
+      );
       const config = JSON.parse((await readBlob(layout, amd64?.digest ?? '')).toString()) as {
         config: Descriptor;
       };
