@@ -53,7 +53,7 @@ async function stages(run: Run, event: GitHubEvent): Promise<StageResults> {
   try {
     // The lint needs no image: it runs while the image builds, and its verdict waits for the gates.
     const linting = inputs.lint
-      ? timeline.time('lint', async () => (await import('./lint/index.js')).lintStage(inputs))
+      ? timeline.time('lint', async () => (await import('./lint/index.js')).lintStage(inputs, run.builder))
       : undefined;
     if (inputs.dryRun) return { lint: await linting };
     const { build, prepared, cacheWritten } = await beside(linting, done, async () => {

@@ -1,4 +1,3 @@
-/** builder: the one image every tag points at, and how it was built. */
 /** One `cache-from`/`cache-to` entry in docker/build-push-action's grammar. */
 export interface CacheSpec {
   type: 'registry' | 'local' | 'inline' | 'gha' | 's3' | 'azblob';
@@ -42,7 +41,8 @@ export interface Builder {
   kind: BuilderKind;
   /** The buildx builder asked for by name (`builder` input); unset for the current one. */
   name?: string;
-  client: string;
+  /** The CLI's version: asked for only without buildx, where it decides the builder. */
+  client?: string;
   server: string;
   /** buildx's driver for the current builder: `docker`, `docker-container`, `remote`, `kubernetes`. */
   driver?: string;

@@ -1,4 +1,5 @@
-import { docker } from '../common/docker.js';
+import { docker, dockerOk } from '../common/docker.js';
+import { ociArch } from '../common/oci-layout.js';
 import { lastLines } from '../common/process.js';
 import type { Builder, BuilderKind } from './contract.js';
 
@@ -43,24 +44,23 @@ export function capabilities(builder: Builder, platforms: string[]): Capabilitie
   };
 }
 
+/** The daemon's version, OS, CPU and store, and the CLI's buildx plugin (its version), in one call. */
+const INFO =
+  '{{.ServerVersion}}|{{.OSType}}|{{.Architecture}}|{{json .DriverStatus}}|{{range .ClientInfo.Plugins}}{{if eq .Name "buildx"}}{{.Version}}{{end}}{{end}}';
 /** The builder to build with: the named buildx builder (`builder` input), or the current one. */
 export async function detectBuilder(name = ''): Promise<Builder> {
-  const [version, info, buildx, inspect] = await Promise.all([
-    docker([
-      'version',
-      '--format',
-      '{{.Client.Version}}|{{.Server.Version}}|{{.Server.Os}}/{{.Server.Arch}}'
-    ]),
-    docker(['info', '--format', '{{json .DriverStatus}}']),
-    docker(['buildx', 'version']),
+  // The build waits on these two; the CLI's version matters only without buildx.
+  const [info, inspect] = await Promise.all([
+    docker(['info', '--format', INFO]),
     docker(['buildx', 'inspect', ...(name ? [name] : [])])
   ]);
-  const [client = '', server = '', native = 'linux/amd64'] = version.stdout.trim().split('|');
-  if (version.exitCode !== 0 || !server) {
-    const why = lastLines(version.stderr || version.stdout, 1);
+  const [server = '', os = '', machine = '', status = '', buildx = ''] = info.stdout.trim().split('|');
+  if (info.exitCode !== 0 || !server) {
+    const why = lastLines(info.stderr || info.stdout, 1);
     throw new Error(`no Docker daemon answers (${why}); Shipshape needs a runner with Docker`);
   }
-  const kind = chooseBuilder(buildx.exitCode === 0, client);
+  const client = buildx ? undefined : (await dockerOk(['version', '--format', '{{.Client.Version}}'])).trim();
+  const kind = chooseBuilder(buildx !== '', client ?? '');
   if (name && (kind !== 'buildx' || inspect.exitCode !== 0)) {
     const why =
       kind === 'buildx' ? lastLines(inspect.stderr || inspect.stdout, 1) : 'this Docker CLI has no buildx';
@@ -72,8 +72,8 @@ export async function detectBuilder(name = ''): Promise<Builder> {
     client,
     server,
     driver: kind === 'buildx' ? (/^Driver:\s+(\S+)/m.exec(inspect.stdout)?.[1] ?? 'docker') : undefined,
-    buildx: kind === 'buildx' ? /\s(v?\d+\.\d+\.\d+\S*)/.exec(buildx.stdout)?.[1] : undefined,
-    store: info.stdout.includes('io.containerd.snapshotter') ? 'containerd' : 'classic',
-    native
+    buildx: buildx || undefined,
+    store: status.includes('io.containerd.snapshotter') ? 'containerd' : 'classic',
+    native: `${os}/${ociArch(machine)}`
   };
 }

@@ -66,10 +66,7 @@ function reportCache(cache: CachePlan, asked: string[], missing: { ref: string; 
 
 /** What the pipeline hands the build besides its settings. */
 export interface BuildHooks {
-  /**
-   * Called once the builder passed its preflight, as the build starts: what runs beside the
-   * build starts then, and never for a build refused before it began.
-   */
+  /** Called once the build's process runs (sooner would delay it); never for a build refused before. */
   starting?: () => void;
   /** The builder, when it was asked for before the build. */
   detected?: Promise<Builder>;
@@ -97,7 +94,6 @@ export async function buildImage(
   }
   const caps = capabilities(builder, settings.platforms);
   const checked = preflight(settings, builder, caps);
-  hooks.starting?.();
   const dir = path.join(outputDir, 'build');
   await mkdir(dir, { recursive: true });
   const cache = planCache(settings, caps, plan, pushes, dir);
@@ -118,7 +114,9 @@ export async function buildImage(
   // The gates need the image, not a cache export BuildKit writes after it (inline cache is in the image).
   const exported = cache.to.some(spec => spec.type !== 'inline');
   const early = Boolean(hooks.finishing) && builder.kind === 'buildx' && !layout && exported;
-  let result = await runBuild(request, builder, early);
+  const building = runBuild(request, builder, early);
+  hooks.starting?.();
+  let result = await building;
   const used = builder.kind === 'classic' ? undefined : cacheUse(result.log);
   const cacheReport = used && { ...used, exports: cacheExports(cache), uploads: cache.uploads };
   if (result.rest) {

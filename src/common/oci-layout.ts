@@ -57,8 +57,9 @@ export async function children(dir: string, descriptor: Descriptor): Promise<Des
 export const formatPlatform = (p: { os?: string; architecture?: string; variant?: string }): string =>
   [p.os, p.architecture, p.variant].filter(Boolean).join('/');
 
-/** Node's name for a CPU (`process.arch`) as OCI platforms and Go release assets name it. */
-export const ociArch = (arch: string): string => (arch === 'x64' ? 'amd64' : arch);
+const OCI_ARCH: Record<string, string> = { x64: 'amd64', x86_64: 'amd64', aarch64: 'arm64', i686: '386' };
+/** A CPU as OCI and Go name it, from Node's name (`process.arch`) or the kernel's (`uname -m`). */
+export const ociArch = (arch: string): string => OCI_ARCH[arch] ?? (/^armv\d/.test(arch) ? 'arm' : arch);
 
 export const platformOf = (d: Descriptor): string => (d.platform ? formatPlatform(d.platform) : '');
 

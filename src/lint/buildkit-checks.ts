@@ -3,6 +3,7 @@ import { Value } from '@sinclair/typebox/value';
 import { docker } from '../common/docker.js';
 import { messageOf } from '../common/errors.js';
 import type { LintIssue } from './rules/checks.js';
+import type { Builder } from '../builder/contract.js';
 
 /**
  * BuildKit's own build checks (`docker buildx build --call=check`, buildx ≥ 0.15): what users
@@ -95,16 +96,20 @@ export interface CheckSettings {
   builder: string;
 }
 
-/** The BuildKit checks' report for this Dockerfile, or why there is none (never fails, never rejects). */
+/**
+ * The BuildKit checks' report for this Dockerfile, or why there is none (never fails, never
+ * rejects). `builder` is the build's own detection: whether this runner has buildx.
+ */
 export async function runBuildkitChecks(
-  settings: CheckSettings
+  settings: CheckSettings,
+  builder: Promise<Pick<Builder, 'kind'>>
 ): Promise<{ report: CheckReport } | { skipped: string }> {
   const args = ['buildx', 'build', '--call=check,format=json', '--file', settings.file];
   if (settings.builder) args.push('--builder', settings.builder);
   for (const [key, value] of Object.entries(settings.buildArgs)) args.push('--build-arg', `${key}=${value}`);
   if (settings.target) args.push('--target', settings.target);
   try {
-    if ((await docker(['buildx', 'version'])).exitCode !== 0) {
+    if ((await builder).kind !== 'buildx') {
       return {
         skipped: "not run: this runner's Docker CLI has no buildx (build checks need buildx 0.15 or later)"
       };

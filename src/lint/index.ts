@@ -6,6 +6,7 @@ import { checkIssues, runBuildkitChecks, type CheckSettings } from './buildkit-c
 import { ignoring, lintParsed, type LintIssue } from './rules/checks.js';
 import { hadolintIgnored } from './hadolint-config.js';
 import type { LintResult, LintSeverity } from './contract.js';
+import type { Builder } from '../builder/contract.js';
 
 const RANK: Record<LintSeverity, number> = { info: 1, warning: 2, error: 3 };
 
@@ -44,11 +45,15 @@ const readOptional = (file: string): Promise<string | undefined> =>
  * Reads the Dockerfile and the .dockerignore the builder will use, and lints them with
  * Shipshape's rules and, beside them, BuildKit's build checks.
  */
-export async function lintStage(settings: LintSettings): Promise<LintResult> {
+export async function lintStage(
+  settings: LintSettings,
+  builder: Promise<Pick<Builder, 'kind'>> | undefined
+): Promise<LintResult> {
   const { file, context } = settings;
-  const checks = settings.dryRun
-    ? Promise.resolve({ skipped: 'not run in a dry run (it calls no docker)' })
-    : runBuildkitChecks(settings);
+  const checks =
+    settings.dryRun || !builder
+      ? Promise.resolve({ skipped: 'not run in a dry run (it calls no docker)' })
+      : runBuildkitChecks(settings, builder);
   const text = await readFile(file, 'utf8').catch((error: Error) => {
     throw new Error(`cannot read the Dockerfile ${file}: ${error.message}`);
   });

@@ -1,7 +1,7 @@
 import * as core from '@actions/core';
 import { rm } from 'node:fs/promises';
 import { isAttestation, topDescriptor, type Descriptor } from '../common/oci-layout.js';
-import { RegistryClient } from '../registry/client.js';
+import { configOf, RegistryClient } from '../registry/client.js';
 import { imageSizes } from '../registry/sizes.js';
 import { credentialsFromDockerConfig, type Credentials } from '../registry/credentials.js';
 import { pushLayout } from '../registry/layout.js';
@@ -59,6 +59,20 @@ async function holdsImage(client: RegistryClient, tag: string, build: BuiltImage
   return images.length === build.manifests.length && images.every(d => build.manifests?.includes(d));
 }
 
+/**
+ * `docker push` of the first tag, which uploads the image; the other tags name the manifest that
+ * push made, put again byte for byte (no second push, no second manifest). Returns that manifest.
+ */
+async function dockerPushTags(image: string, client: RegistryClient, tags: string[], req: PushRequest) {
+  const env: Record<string, string> = req.dockerConfig ? { DOCKER_CONFIG: req.dockerConfig } : {};
+  const [first, ...rest] = tags;
+  const digest = await dockerPush(`${image}:${first}`, env);
+  const manifest = await client.manifest(digest);
+  if (!manifest) throw new Error(`${image}@${digest} is not in the registry after its push`);
+  await Promise.all(rest.map(tag => client.putManifest(tag, manifest.mediaType, manifest.bytes)));
+  return { ...manifest, digest };
+}
+
 /** Pushes the tags of one image name and returns the one digest they all resolve to. */
 async function pushTags(
   image: string,
@@ -71,23 +85,15 @@ async function pushTags(
   if (build.layout) {
     digest = await pushLayout(client, build.layout, await topDescriptor(build.layout), tags);
   } else {
-    const env: Record<string, string> = req.dockerConfig ? { DOCKER_CONFIG: req.dockerConfig } : {};
-    // The first push uploads the layers; the other tags only add manifests, so they go together.
-    const [first, ...rest] = tags;
-    digest = await dockerPush(`${image}:${first}`, env);
-    const others = await Promise.all(rest.map(tag => dockerPush(`${image}:${tag}`, env)));
-    others.forEach((pushed, i) => {
-      if (pushed !== digest)
-        throw new Error(`${image}:${rest[i]} pushed as ${pushed}, but ${image}:${first} as ${digest}`);
-    });
+    const pushed = await dockerPushTags(image, client, tags, req);
+    digest = pushed.digest;
+    if (!build.digest && configOf(pushed) !== build.imageId)
+      throw new Error(`${image}@${digest} does not hold the image that passed the gates (${build.imageId})`);
   }
   if (build.digest && digest !== build.digest) {
     throw new Error(
       `${image} was pushed as ${digest}, but the image that passed the gates is ${build.digest}`
     );
-  }
-  if (!build.digest && (await client.configDigest(digest)) !== build.imageId) {
-    throw new Error(`${image}@${digest} does not hold the image that passed the gates (${build.imageId})`);
   }
   // Confirm from the registry itself that every tag resolves to the one manifest.
   const seen = await Promise.all(tags.map(tag => client.digest(tag)));

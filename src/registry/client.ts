@@ -35,6 +35,10 @@ export interface Manifest {
   bytes: Buffer;
 }
 
+/** The config digest a single-platform manifest names (= the local image id); undefined for an index. */
+export const configOf = (manifest: Manifest): string | undefined =>
+  (JSON.parse(manifest.bytes.toString()) as { config?: { digest?: string } }).config?.digest;
+
 export class RegistryClient {
   readonly base: string;
   private readonly auth: RegistryAuth;
@@ -170,8 +174,7 @@ export class RegistryClient {
   /** The config digest (= local image id) of a single-platform manifest; undefined otherwise. */
   async configDigest(tag: string): Promise<string | undefined> {
     const manifest = await this.manifest(tag).catch(() => undefined);
-    if (!manifest) return undefined;
-    return (JSON.parse(manifest.bytes.toString()) as { config?: { digest?: string } }).config?.digest;
+    return manifest && configOf(manifest);
   }
 
   /** The manifest digest a tag points at, or undefined when the tag does not exist. */

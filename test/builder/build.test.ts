@@ -47,8 +47,18 @@ describe('build with buildx on a real daemon', () => {
     expect(run.stdout).toContain('Build with BuildKit via docker buildx');
     const [image] = JSON.parse(await docker(['image', 'inspect', `${IMAGE}:1.2.3`])) as Inspect[];
     expect(run.outputs['image-id']).toBe(image.Id);
-    const report = JSON.parse(await readFile(run.outputs.report, 'utf8')) as { build: { sizeBytes: number } };
+    const report = JSON.parse(await readFile(run.outputs.report, 'utf8')) as {
+      build: { sizeBytes: number; builder: Record<string, string> };
+    };
     expect(report.build.sizeBytes).toBe(image.Size);
+    // The builder as docker version and buildx version name it, though detection asks docker info.
+    const [server, native] = (
+      await docker(['version', '--format', '{{.Server.Version}}|{{.Server.Os}}/{{.Server.Arch}}'])
+    )
+      .trim()
+      .split('|');
+    const buildx = /\s(v?\d+\.\d+\.\d+\S*)/.exec(await docker(['buildx', 'version']))?.[1];
+    expect(report.build.builder).toMatchObject({ kind: 'buildx', driver: 'docker', server, native, buildx });
     expect(image.RepoTags.sort()).toEqual(
       ['1.2.3', '1.2', '1', 'sha-6113728', 'latest'].map(t => `${IMAGE}:${t}`).sort()
     );

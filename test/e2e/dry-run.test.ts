@@ -116,9 +116,7 @@ describe('dry-run: node dist/index.js as the runner runs it', () => {
     const asked = (await readFile(calls, 'utf8')).trim().split('\n').sort();
     expect(asked.map(call => call.split(' ').slice(0, 2).join(' '))).toEqual([
       'buildx inspect',
-      'buildx version',
-      'info --format',
-      'version --format'
+      'info --format'
     ]);
   });
 

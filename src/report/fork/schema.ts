@@ -87,7 +87,7 @@ const Build = Obj({
   builder: Obj({
     kind: Words('buildx', 'buildkit', 'classic'),
     name: Opt(Name),
-    client: Name,
+    client: Opt(Name),
     server: Name,
     driver: Opt(Name),
     buildx: Opt(Name),
