@@ -41,6 +41,10 @@ const ENGINE_ROOT = process.env.SHIPSHAPE_ENGINE_ROOT ?? '/opt/shipshape/engine'
 type Store = 'classic' | 'containerd';
 const work = await mkdtemp(path.join(os.tmpdir(), 'shipshape-bench-'));
 
+const removeAll = (dirs: string[]) => Promise.all(dirs.map(d => rm(d, { recursive: true, force: true })));
+/** Each run's directory: it holds the run's cache export (100 MB on the containerd store), removed at the end. */
+const runDirs: string[] = [];
+
 /** Shipshape's main step, as the runner runs it: examples/flask at version 1.0.0 unless told otherwise. */
 async function shipshape(
   registry: Registry,
@@ -68,6 +72,7 @@ async function shipshape(
       ...on.env
     }
   });
+  runDirs.push(step.dir);
   const code = await new Promise<number>(resolve =>
     spawn(step.node, [step.entry], { env: step.env, cwd: step.cwd, stdio: 'ignore' }).on('close', c =>
       resolve(c ?? 1)
@@ -584,7 +589,7 @@ if (only) {
     console.log(JSON.stringify(await ONLY[only](), null, 2));
   } finally {
     await registry.stop();
-    await rm(work, { recursive: true, force: true });
+    await removeAll([work, ...runDirs]);
   }
   process.exit(0);
 }
@@ -634,7 +639,7 @@ try {
   };
 } finally {
   await registry.stop();
-  await rm(work, { recursive: true, force: true });
+  await removeAll([work, ...runDirs]);
 }
 
 await writeFile(path.join(ROOT, 'bench/results.json'), JSON.stringify(results, null, 2) + '\n');
