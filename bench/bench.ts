@@ -151,6 +151,9 @@ function recipeScript(image: string, context: string, base: string): string {
 /** Runs one timed step on a fresh cold daemon, started before and removed after the timing. */
 async function onColdDaemon(store: Store, fn: (daemon: ColdDaemon) => Promise<unknown>): Promise<number> {
   const daemon = await coldDaemon(store, ENGINE_ROOT);
+  // The previous run's hundreds of MB of layers (and their removal) are still being written out:
+  // flushed first, they are not this run's time (single runs spread 3-5 s without it).
+  await sh('sync');
   try {
     return await timed(() => fn(daemon));
   } finally {

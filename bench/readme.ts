@@ -185,7 +185,7 @@ a fixed ${r.scanDelayMs} ms (Trivy itself cannot run here). Every row runs on Do
 ${r.machine.docker} with buildx ${r.machine.buildx}: rows 1 and 3–6 on the classic image store
 with a warm build cache (a warm-up run fills it); the row-2 runs each on a daemon of their own
 started empty (no images, no build cache), as a GitHub-hosted runner starts, on the store the row
-names. Each timing is the median of ${r.reps} runs (spread = max − min). Regenerate with
+names, after a \`sync\` (the previous run's disk writes flushed, as on a fresh runner). Each timing is the median of ${r.reps} runs (spread = max − min). Regenerate with
 \`npm run bench\` (\`BENCH_REPS=5\` for more runs). Raw figures: [results.json](results.json).
 
 | # | what | Shipshape | the other way | ratio | target | |

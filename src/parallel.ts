@@ -7,6 +7,7 @@ import type { BaselineLookup } from './insight/contract.js';
 import type { Plan, PushPolicy } from './plan/contract.js';
 import type { PushResult } from './push/contract.js';
 import type { SbomResult } from './supply-chain/contract.js';
+import type { BaselineScan } from './scan/contract.js';
 import type { PreparedScan } from './scan/index.js';
 import type { StageResults } from './results.js';
 import type { Timeline } from './timeline.js';
@@ -44,6 +45,8 @@ export function detectingBuilder(inputs: Inputs): Promise<Builder> | undefined {
 export interface Preparation {
   scan?: Promise<PreparedScan>;
   baseline?: Promise<BaselineLookup>;
+  /** The baseline's scan, once the scanner is ready and the baseline found. */
+  baselineScan?: Promise<BaselineScan | undefined>;
   cosign?: Promise<{ path: string; version: string } | undefined>;
   /** After a failed build: waits for what was started and removes what it left (files, processes). */
   discard: () => Promise<void>;
@@ -66,6 +69,10 @@ export function startPreparing({ inputs, plan, policy, context, timeline }: Run)
           (await import('./insight/index.js')).lookUpBaseline(reference, comparedPlatform(inputs))
         )
       : undefined;
+  // Stops the baseline's scan when the build fails: it may take as long as a scan of the image.
+  const stop = new AbortController();
+  const baselineScan =
+    scan && baseline && scanningBaseline(inputs, timeline, scan, baseline, context.outputDir, stop.signal);
   const cosign = policy.push
     ? timeline.time('cosign ready', async () =>
         (await import('./supply-chain/index.js')).prepareSigning(inputs).catch(() => undefined)
@@ -74,11 +81,30 @@ export function startPreparing({ inputs, plan, policy, context, timeline }: Run)
   // The code the run's end needs (~110 ms to load) loads while the image builds, not after the gates.
   void Promise.allSettled([import('./report/index.js'), ...(policy.push ? [import('./push/index.js')] : [])]);
   const discard = async () => {
-    await Promise.allSettled([baseline, cosign]);
+    stop.abort();
+    await Promise.allSettled([baseline, baselineScan, cosign]);
     const prepared = await scan;
     if (prepared && 'scanner' in prepared) await prepared.scanner.finish();
   };
-  return { scan, baseline, cosign, discard };
+  return { scan, baseline, baselineScan, cosign, discard };
+}
+
+/** The baseline's scan, which needs no built image: it starts once the scanner is ready and the baseline found. */
+async function scanningBaseline(
+  inputs: Inputs,
+  timeline: Timeline,
+  scan: Promise<PreparedScan>,
+  baseline: Promise<BaselineLookup>,
+  outputDir: string,
+  signal: AbortSignal
+): Promise<BaselineScan | undefined> {
+  // A lookup that failed is the insight stage's to report; here it only means nothing to scan.
+  const [ready, lookup] = await Promise.all([scan, baseline.catch(() => undefined)]);
+  const reference = lookup?.scan;
+  if ('error' in ready || !reference || signal.aborted) return undefined;
+  const { scanBaseline } = await import('./scan/index.js');
+  const compared = { platform: comparedPlatform(inputs), outputDir, signal };
+  return timeline.time('baseline scanned', () => scanBaseline(ready.scanner, inputs, reference, compared));
 }
 
 /**
@@ -133,7 +159,7 @@ export async function scanWithInsight(run: Run, build: BuildResult, prepared: Pr
   const supplyChain = await import('./supply-chain/index.js');
   const lookup = await prepared.baseline;
   const listPackages = supplyChain.wantsSbom(inputs, policy.push);
-  const options = { listPackages, baseline: lookup?.scan, later: timeline.later };
+  const options = { listPackages, baseline: prepared.baselineScan, later: timeline.later };
   const scan = await timeline.time('scan', () =>
     scanStage(inputs, build, plan.tags[0], context.outputDir, options, prepared.scan)
   );

@@ -71,6 +71,7 @@ export function runProcess(
             kill();
           }, options.timeoutMs);
     options.signal?.addEventListener('abort', kill, { once: true });
+    if (options.signal?.aborted) kill();
     const done = (): void => {
       if (timer) clearTimeout(timer);
       options.signal?.removeEventListener('abort', kill);

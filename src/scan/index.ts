@@ -23,8 +23,8 @@ type Built = Pick<BuildResult, 'platforms' | 'layout' | 'builder' | 'imageId'>;
 export interface ScanRequestOptions {
   /** List every package: the run writes an SBOM. */
   listPackages: boolean;
-  /** The baseline image to scan beside this one (`image@digest`), when one was found. */
-  baseline?: string;
+  /** The baseline's scan, started while the image built (see `scanBaseline`), when one was found. */
+  baseline?: Promise<BaselineScan | undefined>;
   /** Runs what no verdict needs (SARIF, the DB cache's save) after the stage; else the stage waits for it. */
   later?: (step: string, work: () => Promise<void>) => void;
 }
@@ -99,9 +99,6 @@ async function scanWith(
   outputDir: string,
   options: ScanRequestOptions
 ): Promise<Omit<ScanResult, 'durationMs'> & { sarif: () => Promise<void> }> {
-  const baseline = options.baseline
-    ? scanBaseline(scanner, settings, options.baseline, build, outputDir)
-    : undefined;
   const scans = await scanEachTarget(scanner, settings, build, reference, outputDir, options.listPackages);
   const dockerfile = await readFile(settings.file, 'utf8');
   const sources = scans.map(s => layerSources(s.facts, dockerfile, settings.target));
@@ -132,7 +129,7 @@ async function scanWith(
     ...oneSarif(scans, path.join(outputDir, `${settings.scanner}.sarif`)),
     packages: options.listPackages ? mergePackages(scans.map(s => s.packages)) : undefined,
     sizes: scans.flatMap(s => scannedSize(s.target.platform || build.platforms[0] || '', s.facts) ?? []),
-    baseline: baseline && (await baseline),
+    baseline: await options.baseline,
     scanner: scanner.info,
     db: scanner.db,
     javaDb: scans.find(s => s.javaDb)?.javaDb
@@ -188,26 +185,31 @@ function oneSarif(scans: TargetScan[], merged: string): { sarifPath: string; sar
   return { sarifPath: merged, sarif };
 }
 
-/** The baseline, scanned for the platform it is compared on; a failure is said, never fatal. */
-async function scanBaseline(
+/**
+ * The baseline (`image@digest` in its registry), scanned for the platform it is compared on: it
+ * needs no built image, so it runs while the image builds. A failure is said, never fatal;
+ * `signal` stops it when the build fails.
+ */
+export async function scanBaseline(
   scanner: PreparedScanner,
-  settings: ScanSettings,
+  settings: ScanSettings & { platforms: string[] },
   reference: string,
-  build: Built,
-  outputDir: string
+  compared: { platform: string; outputDir: string; signal?: AbortSignal }
 ): Promise<BaselineScan> {
-  const platform = build.platforms.length > 1 ? build.platforms[0] : '';
+  // A one-platform build's image has no platform to pick: the baseline's is the one looked up.
+  const platform = settings.platforms.length > 1 ? compared.platform : '';
   try {
     const scanned = await scanner.scan({
       target: { platform, source: { remote: reference } },
       listPackages: false,
-      reportPath: path.join(outputDir, `${settings.scanner}-baseline.json`),
-      sarifPath: ''
+      reportPath: path.join(compared.outputDir, `${settings.scanner}-baseline.json`),
+      sarifPath: '',
+      signal: compared.signal
     });
     return {
       reference,
       findings: withoutUnfixed(scanned.findings, settings.ignoreUnfixed),
-      size: scannedSize(build.platforms[0] ?? '', scanned.facts)
+      size: scannedSize(compared.platform, scanned.facts)
     };
   } catch (error) {
     return { reference, error: redact(messageOf(error)).split('\n')[0] };

@@ -54,6 +54,8 @@ export interface ScanRequest {
   /** Where this target's report and SARIF go. */
   reportPath: string;
   sarifPath: string;
+  /** Stops the scan's process (the baseline's, when the build it runs beside fails). */
+  signal?: AbortSignal;
 }
 
 export interface PreparedScanner {

@@ -4,7 +4,9 @@ import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { recordingDocker, runAction, standInEnv, STANDIN_INPUTS, type ActionRun } from '../helpers/action.js';
 import { htpasswdAuth } from '../helpers/auth.js';
-import { FIXTURES, PYTHON_BASE, startRegistry, type Registry } from '../helpers/docker.js';
+import { BUSYBOX, FIXTURES, PYTHON_BASE, startRegistry, type Registry } from '../helpers/docker.js';
+import { context } from '../helpers/dockerfiles.js';
+import { processesUnder } from '../helpers/processes.js';
 import { payload, PR_HEAD_SHA, scenario } from '../helpers/events.js';
 import { type FakeGitHub } from '../helpers/fake-github.js';
 import { e2eWorld } from '../helpers/world.js';
@@ -223,6 +225,54 @@ describe('a pull request compared with the image last pushed for its base branch
     expect(
       await new RegistryClient({ registry: registry.host, repository: 'cmp/app' }, undefined).tags()
     ).toEqual(before);
+  });
+});
+
+describe("the baseline's scan runs while the image builds", () => {
+  const slowBuild = (name: string, last: string) =>
+    context(path.join(world.workspace, name), [`FROM ${BUSYBOX}`, `RUN sleep 4 && ${last}`, 'CMD ["true"]']);
+  const remote = { TRIVY_STANDIN_FIXTURE_REMOTE: path.join(FIXTURES, 'alpine-3.9.json') };
+
+  beforeAll(async () => {
+    await slowBuild('slow-base', 'true');
+    const run = await ship('push-branch', 'slow', { context: 'slow-base', 'smoke-test': 'false' });
+    expect(run.outputs.pushed).toBe('true');
+  }, 300000);
+
+  test('it starts before the build ends, and the insight compares with it', async () => {
+    await slowBuild('slow-change', `echo ${Date.now()} > /changed`);
+    const run = await ship(
+      'pull_request-opened',
+      'slow',
+      { context: 'slow-change', 'smoke-test': 'false' },
+      remote
+    );
+    expect(run.exitCode).toBe(0);
+    const report = await reportOf(run);
+    const step = (name: string) => report.timeline?.find(s => s.step === name);
+    expect(step('baseline scanned')!.startMs).toBeLessThan(step('build')!.endMs);
+    expect(step('scan')!.startMs).toBeGreaterThanOrEqual(step('build')!.endMs);
+    expect(report.insight?.baseline).toMatchObject({ reference: `${registry.host}/cmp/slow:master` });
+    expect(report.insight?.baseline?.unavailable).toBeUndefined();
+  });
+
+  test('a failed build stops it: the run ends without waiting for it and leaves no process', async () => {
+    await slowBuild('slow-failure', 'exit 4');
+    const started = Date.now();
+    const run = await ship(
+      'pull_request-opened',
+      'slow',
+      { context: 'slow-failure', 'smoke-test': 'false' },
+      // The baseline's scan would take a minute.
+      { ...remote, TRIVY_STANDIN_DELAY_MS: '60000' }
+    );
+    expect(run.exitCode).toBe(1);
+    expect(run.stdout).toContain('build failed at RUN sleep 4 && exit 4');
+    const report = await reportOf(run);
+    const step = (name: string) => report.timeline?.find(s => s.step === name);
+    expect(step('baseline scanned')!.startMs).toBeLessThan(step('build')!.endMs);
+    expect(Date.now() - started).toBeLessThan(45000);
+    expect(await processesUnder([run.dir, work])).toEqual([]);
   });
 });
 

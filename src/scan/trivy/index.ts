@@ -61,7 +61,8 @@ async function scanTarget(
     maxDbAgeMs: settings.maxDbAgeMs,
     ignoreUnfixed: settings.ignoreUnfixed,
     ignoreFile: settings.trivyignore || undefined,
-    timeoutMs: settings.scanTimeoutMs
+    timeoutMs: settings.scanTimeoutMs,
+    signal: request.signal
   });
   // Read before it is converted: an unreadable report is Trivy's failure, said as such.
   const parsed = parseTrivyReport(json);

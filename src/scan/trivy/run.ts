@@ -82,11 +82,11 @@ const JAVA_DB_FAILED = /java[- ]?DB/i;
  */
 export async function scanImage(
   bin: string,
-  o: TrivyScanOptions & { maxDbAgeMs: number }
+  o: TrivyScanOptions & { maxDbAgeMs: number; signal?: AbortSignal }
 ): Promise<{ json: string; javaDb?: DbState }> {
   // Trivy gets its own --timeout; the hard limit behind it only catches a hung process.
-  const hardLimit = o.timeoutMs + Math.min(30_000, o.timeoutMs);
-  let result = await runProcess(bin, scanArgs(o), { timeoutMs: hardLimit });
+  const limits = { timeoutMs: o.timeoutMs + Math.min(30_000, o.timeoutMs), signal: o.signal };
+  let result = await runProcess(bin, scanArgs(o), limits);
   let javaDb: DbState | undefined;
   const output = `${result.stderr}\n${result.stdout}`;
   if (result.exitCode !== 0 && !result.timedOut && JAVA_DB_FAILED.test(output)) {
@@ -99,7 +99,7 @@ export async function scanImage(
     if ('error' in decided) throw new Error(decided.error);
     core.warning(redact(decided.warning));
     javaDb = decided.state;
-    result = await runProcess(bin, scanArgs({ ...o, skipJavaDbUpdate: true }), { timeoutMs: hardLimit });
+    result = await runProcess(bin, scanArgs({ ...o, skipJavaDbUpdate: true }), limits);
   }
   if (result.exitCode !== 0 || result.timedOut) throw toolError('scan', result, o.timeoutMs);
   let json: string;

@@ -1,1 +1,0 @@
-import{createRequire as o}from"node:module";o(import.meta.url);import{a as r,b as i,c as m}from"./chunk-BRRRQG2I.js";import"./chunk-NKZPFXNF.js";import"./chunk-4OCJBQU2.js";import"./chunk-2QVUTZZT.js";import"./chunk-PRYIFM6W.js";export{i as logIn,m as login,r as loginRegistry};
