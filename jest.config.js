@@ -7,6 +7,7 @@ export default {
     '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: 'test/tsconfig.json' }]
   },
   testMatch: ['<rootDir>/test/**/*.test.ts'],
+  setupFilesAfterEnv: ['<rootDir>/test/helpers/cleanup.ts'],
   // Integration tests share one Docker daemon and a 2-core machine.
   maxWorkers: 2,
   testTimeout: 120000

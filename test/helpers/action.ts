@@ -1,9 +1,9 @@
 import { readSaved } from '../../src/report/fork/saved.js';
 import { execFile } from 'node:child_process';
-import { chmod, mkdtemp, readFile, writeFile } from 'node:fs/promises';
-import os from 'node:os';
+import { chmod, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { FIXTURES, ROOT, STANDIN_BIN } from './docker.js';
+import { tempDir } from './temp-dirs.js';
 
 export interface ActionRun {
   exitCode: number;
@@ -59,7 +59,7 @@ export interface PreparedRun {
 
 /** Writes the event and command files and builds the runner's environment for one step. */
 export async function prepareRun(options: RunOptions): Promise<PreparedRun> {
-  const dir = options.dir ?? (await mkdtemp(path.join(os.tmpdir(), 'shipshape-run-')));
+  const dir = options.dir ?? (await tempDir('shipshape-run-'));
   const files = {
     event: path.join(dir, 'event.json'),
     output: path.join(dir, 'output'),
@@ -150,7 +150,7 @@ export function standInEnv(work: string, fixture = 'alpine-3.10.json'): Record<s
 
 /** A `docker` that only records that it was called: a dry run or `mode: report` must never reach it. */
 export async function recordingDocker(): Promise<{ bin: string; calls: string }> {
-  const bin = await mkdtemp(path.join(os.tmpdir(), 'shipshape-nodocker-'));
+  const bin = await tempDir('shipshape-nodocker-');
   const calls = path.join(bin, 'calls');
   await writeFile(path.join(bin, 'docker'), `#!/bin/sh\necho "$@" >> ${calls}\nexit 1\n`);
   await chmod(path.join(bin, 'docker'), 0o755);
