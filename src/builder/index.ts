@@ -124,7 +124,7 @@ export async function buildImage(
     // Layers BuildKit pulls only to write the cache export count too: the report reads them at its end.
     const complete = (after: string) =>
       cacheReport && Object.assign(cacheReport, cacheUse(`${before}\n${after}`));
-    hooks.finishing?.(cacheWritten(result.rest, complete));
+    hooks.finishing?.(cacheWritten(result.rest, complete, cache.uploads));
   }
   if (result.exitCode !== 0 && !parseBuildFailure(result.log).step && cache.to.length > 0) {
     // Nothing in the Dockerfile failed: the cache export did. Build again without it.

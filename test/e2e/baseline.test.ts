@@ -254,6 +254,7 @@ describe("the baseline's scan runs while the image builds", () => {
     expect(step('scan')!.startMs).toBeGreaterThanOrEqual(step('build')!.endMs);
     expect(report.insight?.baseline).toMatchObject({ reference: `${registry.host}/cmp/slow:master` });
     expect(report.insight?.baseline?.unavailable).toBeUndefined();
+    expect(report.insight?.baseline?.newCount).toEqual(expect.any(Number));
   });
 
   test('a failed build stops it: the run ends without waiting for it and leaves no process', async () => {

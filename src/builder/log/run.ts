@@ -1,4 +1,5 @@
 import * as core from '@actions/core';
+import { rm } from 'node:fs/promises';
 import { docker } from '../../common/docker.js';
 import { messageOf } from '../../common/errors.js';
 import { inertSpan, logUntrusted, redact } from '../../common/untrusted.js';
@@ -76,11 +77,13 @@ export async function runBuild(request: BuildRequest, builder: Builder, early = 
 
 /**
  * The end of a build that returned with its image in the store: its cache export, printed in a
- * group of its own once done and handed to `complete`; false (and a warning) when it failed.
+ * group of its own once done and handed to `complete`; false (and a warning) when it failed,
+ * what it had written removed.
  */
 export async function cacheWritten(
   rest: NonNullable<BuildRun['rest']>,
-  complete: (log: string) => void
+  complete: (log: string) => void,
+  exports: { dir: string }[]
 ): Promise<boolean> {
   try {
     const { exitCode, log } = await rest;
@@ -97,5 +100,7 @@ export async function cacheWritten(
   } catch (error) {
     core.warning(redact(`Build cache not written: ${messageOf(error)}`));
   }
+  // Half an export is of no use, and it holds the runner's disk (up to the size of the image's layers).
+  await Promise.all(exports.map(({ dir }) => rm(dir, { recursive: true, force: true })));
   return false;
 }

@@ -1,0 +1,55 @@
+import { afterAll, beforeAll, expect, test } from '@jest/globals';
+import { execFile } from 'node:child_process';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import type { RunReport } from '../../src/results.js';
+import { BUSYBOX } from '../helpers/docker.js';
+import { context } from '../helpers/dockerfiles.js';
+import { engineWorld } from '../helpers/engine-world.js';
+
+// On the containerd store BuildKit writes the registry cache export into the run's directory
+// after the image is in the store, and the run goes on to the gates meanwhile. Here that
+// directory (RUNNER_TEMP) is a 6 MB tmpfs and the image holds a 12 MB layer of random bytes:
+// the image builds and ships, its cache export runs out of space.
+const world = engineWorld('cache-export');
+const run = promisify(execFile);
+// Outside the world's directory: that is removed first, and a mount point cannot be.
+let small: string;
+beforeAll(async () => {
+  small = await mkdtemp(path.join(os.tmpdir(), 'shipshape-small-'));
+  await run('mount', ['-t', 'tmpfs', '-o', 'size=6m', 'tmpfs', small]);
+});
+afterAll(async () => {
+  await run('umount', [small]);
+  await rm(small, { recursive: true, force: true });
+});
+
+test('a cache export that runs out of space after the image is stored: the image is pushed, the cache is not, a warning says why, the partial export is removed', async () => {
+  const dir = await context(path.join(world.work, 'app'), [
+    `FROM ${BUSYBOX}`,
+    'ARG NONCE',
+    'RUN head -c 12000000 /dev/urandom > /blob && echo "$NONCE"',
+    'CMD ["true"]'
+  ]);
+  const result = await world.ship(
+    dir,
+    `${world.registry.host}/cache-export/app`,
+    { 'smoke-test': 'false' },
+    // The scan answers after the export has failed and been removed: it writes into the same directory.
+    { RUNNER_TEMP: small, TRIVY_STANDIN_DELAY_MS: '2000' }
+  );
+  expect(world.errors(result)).toEqual([]);
+  expect(result.outputs.pushed).toBe('true');
+  const warnings = result.stdout.split('\n').filter(l => l.startsWith('::warning::Build cache not written'));
+  expect(warnings).toHaveLength(1);
+  expect(warnings[0]).toMatch(/no space left on device/);
+  const client = world.clientOf(world.registry, 'cache-export/app');
+  expect((await client.tags()).sort()).toEqual(['master', 'sha-6113728']);
+  expect(await client.digest('master')).toBe(result.outputs.digest);
+  const report = JSON.parse(await readFile(result.outputs.report, 'utf8')) as RunReport;
+  expect(report).toMatchObject({ outcome: 'pushed' });
+  expect(report.timeline?.find(step => step.step === 'build cache written')).toBeDefined();
+  expect((await readdir(small, { recursive: true })).filter(file => file.includes('cache-0'))).toEqual([]);
+});
