@@ -11,6 +11,7 @@ import { lintDockerfile } from '../src/lint/rules/checks.js';
 import { RegistryClient, type Manifest } from '../src/registry/client.js';
 import { smokeTest } from '../src/smoke/index.js';
 import { collect, prepareRun, STANDIN_INPUTS, type ActionRun } from '../test/helpers/action.js';
+import { removeTempDirs } from '../test/helpers/temp-dirs.js';
 import {
   FIXTURES,
   PYTHON_BASE,
@@ -41,9 +42,8 @@ const ENGINE_ROOT = process.env.SHIPSHAPE_ENGINE_ROOT ?? '/opt/shipshape/engine'
 type Store = 'classic' | 'containerd';
 const work = await mkdtemp(path.join(os.tmpdir(), 'shipshape-bench-'));
 
-const removeAll = (dirs: string[]) => Promise.all(dirs.map(d => rm(d, { recursive: true, force: true })));
-/** Each run's directory: it holds the run's cache export (100 MB on the containerd store), removed at the end. */
-const runDirs: string[] = [];
+/** The bench's directory, and each run's (it holds the run's cache export, 100 MB on the containerd store). */
+const removeAll = () => Promise.all([rm(work, { recursive: true, force: true }), removeTempDirs()]);
 
 /** Shipshape's main step, as the runner runs it: examples/flask at version 1.0.0 unless told otherwise. */
 async function shipshape(
@@ -72,7 +72,6 @@ async function shipshape(
       ...on.env
     }
   });
-  runDirs.push(step.dir);
   const code = await new Promise<number>(resolve =>
     spawn(step.node, [step.entry], { env: step.env, cwd: step.cwd, stdio: 'ignore' }).on('close', c =>
       resolve(c ?? 1)
@@ -592,7 +591,7 @@ if (only) {
     console.log(JSON.stringify(await ONLY[only](), null, 2));
   } finally {
     await registry.stop();
-    await removeAll([work, ...runDirs]);
+    await removeAll();
   }
   process.exit(0);
 }
@@ -642,7 +641,7 @@ try {
   };
 } finally {
   await registry.stop();
-  await removeAll([work, ...runDirs]);
+  await removeAll();
 }
 
 await writeFile(path.join(ROOT, 'bench/results.json'), JSON.stringify(results, null, 2) + '\n');
