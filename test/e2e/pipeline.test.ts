@@ -18,6 +18,7 @@ import { readRunnerLog } from '../helpers/runner-log.js';
 import { DB_PASSWORD, GITHUB_TOKEN, SMOKE_SECRET_ENV, expectNothingLeaked } from '../helpers/leaks.js';
 import { FORGED, forgedForShell, plant, trivyPlant } from '../helpers/plant.js';
 import { context } from '../helpers/dockerfiles.js';
+import { timelineStep } from '../helpers/report.js';
 import { RegistryClient } from '../../src/registry/client.js';
 import type { RunReport } from '../../src/results.js';
 import { DEFAULT_DB_REPOSITORIES } from '../../src/action/inputs/inputs.js';
@@ -131,7 +132,7 @@ describe('the bundled action end to end', () => {
     const run = await ship('push-branch', 'timeline');
     const { timeline = [] } = JSON.parse(await readFile(run.outputs.report, 'utf8')) as RunReport;
     for (const step of timeline) expect(step.endMs).toBeGreaterThanOrEqual(step.startMs);
-    const step = (name: string) => timeline.find(s => s.step === name)!;
+    const step = (name: string) => timelineStep({ timeline }, name);
     expect(timeline.map(s => s.step)).toEqual(
       expect.arrayContaining(['lint', 'build', 'scanner ready', 'scan', 'smoke test', 'push'])
     );
@@ -310,9 +311,9 @@ describe('the bundled action end to end', () => {
     expect(run.exitCode).toBe(1);
     expect(errors(run).join('\n')).toContain('build failed at RUN exit 4');
     const report = JSON.parse(await readFile(run.outputs.report, 'utf8')) as RunReport;
-    const step = (name: string) => report.timeline?.find(s => s.step === name);
-    expect(step('scanner ready')!.startMs).toBeLessThan(step('build')!.endMs);
-    expect(step('scanner ready')!.endMs).toBeGreaterThan(step('build')!.endMs);
+    const step = (name: string) => timelineStep(report, name);
+    expect(step('scanner ready').startMs).toBeLessThan(step('build').endMs);
+    expect(step('scanner ready').endMs).toBeGreaterThan(step('build').endMs);
     expect(await processesUnder([run.dir, cache])).toEqual([]);
     expect(await docker(['ps', '-aq', '--filter', `label=${RUN_LABEL}=${run.state['run-label']}`])).toBe('');
     expect((await readdir(cache)).filter(f => /tmp|partial/i.test(f))).toEqual([]);

@@ -2,6 +2,7 @@ import { lintDockerfile } from '../../src/lint/rules/checks.js';
 import { lintVerdict } from '../../src/lint/index.js';
 import { makePlan } from '../../src/plan/index.js';
 import type { RunReport } from '../../src/results.js';
+import type { StepTime } from '../../src/timeline.js';
 import { insightStage } from '../../src/insight/index.js';
 import type { InsightResult } from '../../src/insight/contract.js';
 import type { Finding } from '../../src/scan/contract.js';
@@ -237,4 +238,11 @@ export function setAt(target: unknown, at: (string | number)[], value: unknown):
       target as Record<string | number, unknown>
     );
   parent[at[at.length - 1]] = value;
+}
+
+/** One step of a report's timeline, by name; a run that did not time it fails the test here, naming it. */
+export function timelineStep(report: Pick<RunReport, 'timeline'>, name: string): StepTime {
+  const step = report.timeline?.find(s => s.step === name);
+  if (!step) throw new Error(`no "${name}" step in the report's timeline`);
+  return step;
 }

@@ -1,11 +1,9 @@
 import { afterEach, beforeAll, beforeEach, describe, expect, test } from '@jest/globals';
-import { mkdtemp } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
 import { eventOf, scenario } from '../helpers/events.js';
 import { startFakeGitHub, type FakeGitHub } from '../helpers/fake-github.js';
 import type { Annotation } from '../../src/report/github/check.js';
 import { fixtureReport } from '../helpers/report.js';
+import { tempDir } from '../helpers/temp-dirs.js';
 import { captureStdout } from '../helpers/runner-log.js';
 import { commentKey, commentMarker, publishReport, type ReportSettings } from '../../src/report/index.js';
 import type { RunReport } from '../../src/results.js';
@@ -30,7 +28,7 @@ const publish = (report: RunReport, event: GitHubEvent, settings: ReportSettings
   publishReport(report, event, settings, outputDir);
 
 beforeAll(async () => {
-  outputDir = await mkdtemp(path.join(os.tmpdir(), 'shipshape-publish-'));
+  outputDir = await tempDir('shipshape-publish-');
   process.env.SHIPSHAPE_RETRY_BASE_MS = '50';
   delete process.env.GITHUB_STEP_SUMMARY;
 });
