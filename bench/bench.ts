@@ -11,7 +11,7 @@ import { lintDockerfile } from '../src/lint/rules/checks.js';
 import { RegistryClient, type Manifest } from '../src/registry/client.js';
 import { smokeTest } from '../src/smoke/index.js';
 import { collect, prepareRun, STANDIN_INPUTS, type ActionRun } from '../test/helpers/action.js';
-import { removeTempDirs } from '../test/helpers/temp-dirs.js';
+import { removeTempDirs, tempDir } from '../test/helpers/temp-dirs.js';
 import {
   FIXTURES,
   PYTHON_BASE,
@@ -40,10 +40,8 @@ const FLASK = path.join(ROOT, 'examples/flask');
 const TAGS = ['1.0.0', '1.0', '1', 'master', 'sha-6113728', 'latest'];
 const ENGINE_ROOT = process.env.SHIPSHAPE_ENGINE_ROOT ?? '/opt/shipshape/engine';
 type Store = 'classic' | 'containerd';
-const work = await mkdtemp(path.join(os.tmpdir(), 'shipshape-bench-'));
-
-/** The bench's directory, and each run's (it holds the run's cache export, 100 MB on the containerd store). */
-const removeAll = () => Promise.all([rm(work, { recursive: true, force: true }), removeTempDirs()]);
+// Removed at the end with each run's directory (which holds the run's cache export, 100 MB on the containerd store).
+const work = await tempDir('shipshape-bench-');
 
 /** Shipshape's main step, as the runner runs it: examples/flask at version 1.0.0 unless told otherwise. */
 async function shipshape(
@@ -591,7 +589,7 @@ if (only) {
     console.log(JSON.stringify(await ONLY[only](), null, 2));
   } finally {
     await registry.stop();
-    await removeAll();
+    await removeTempDirs();
   }
   process.exit(0);
 }
@@ -641,7 +639,7 @@ try {
   };
 } finally {
   await registry.stop();
-  await removeAll();
+  await removeTempDirs();
 }
 
 await writeFile(path.join(ROOT, 'bench/results.json'), JSON.stringify(results, null, 2) + '\n');

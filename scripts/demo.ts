@@ -6,6 +6,7 @@ import { existsSync } from 'node:fs';
 import { copyFile, mkdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { collect, prepareRun, type PreparedRun } from '../test/helpers/action.js';
+import { removeTempDirs } from '../test/helpers/temp-dirs.js';
 import { FIXTURES, PYTHON_BASE, ROOT, STANDIN_BIN, startRegistry } from '../test/helpers/docker.js';
 import { scenario } from '../test/helpers/events.js';
 import { startFakeGitHub } from '../test/helpers/fake-github.js';
@@ -124,4 +125,6 @@ try {
 } finally {
   await github.close();
   await registry.stop();
+  // What the demo shows was copied to demo-output/; the run's own directory goes.
+  await removeTempDirs();
 }

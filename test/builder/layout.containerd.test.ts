@@ -1,6 +1,4 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import { mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
 import { loadPlatform } from '../../src/builder/load.js';
 import {
@@ -15,6 +13,7 @@ import { pushLayout } from '../../src/registry/layout.js';
 import { PASSWORD, USER, tokenServer } from '../helpers/auth.js';
 import { TWO_PLATFORMS, context } from '../helpers/dockerfiles.js';
 import { docker, ensureDocker, removeImages, startRegistry, type Registry } from '../helpers/docker.js';
+import { tempDir } from '../helpers/temp-dirs.js';
 
 // The OCI layout path that a docker-container builder takes for several platforms. It runs on
 // the containerd engine, whose docker driver can write OCI layouts too (the classic one cannot).
@@ -25,7 +24,8 @@ let registry: Registry;
 
 beforeAll(async () => {
   await ensureDocker();
-  work = await mkdtemp(path.join(os.tmpdir(), 'shipshape-layout-'));
+  registry = await startRegistry();
+  work = await tempDir('shipshape-layout-');
   const dir = await context(path.join(work, 'context'), TWO_PLATFORMS);
   layout = path.join(work, 'image');
   await docker([
@@ -38,11 +38,9 @@ beforeAll(async () => {
     dir
   ]);
   top = await topDescriptor(layout);
-  registry = await startRegistry();
 }, 300000);
 afterAll(async () => {
   await registry.stop();
-  await rm(work, { recursive: true, force: true });
   await removeImages('shipshape-layout.local/*');
 });
 
