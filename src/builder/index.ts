@@ -1,7 +1,7 @@
 import * as core from '@actions/core';
 import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { cacheWritten, runBuild } from './log/run.js';
+import { cacheWritten, removeExports, runBuild } from './log/run.js';
 import { platformManifests, platformOf, samePlatform, topDescriptor } from '../common/oci-layout.js';
 import { redact } from '../common/untrusted.js';
 import { baseImage } from './log/base.js';
@@ -133,6 +133,7 @@ export async function buildImage(
         `Build cache export failed (${parseBuildFailure(result.log).error}): building without exporting cache`
       )
     );
+    await removeExports(cache.uploads);
     Object.assign(cache, { to: [], uploads: [] });
     result = await runBuild({ ...request, cacheTo: [] }, builder);
   }

@@ -7,6 +7,7 @@ import { promisify } from 'node:util';
 import type { RunReport } from '../../src/results.js';
 import { BUSYBOX } from '../helpers/docker.js';
 import { context } from '../helpers/dockerfiles.js';
+import { tempDir } from '../helpers/temp-dirs.js';
 import { engineWorld } from '../helpers/engine-world.js';
 
 // On the containerd store BuildKit writes the registry cache export into the run's directory
@@ -52,4 +53,32 @@ test('a cache export that runs out of space after the image is stored: the image
   expect(report).toMatchObject({ outcome: 'pushed' });
   expect(report.timeline?.find(step => step.step === 'build cache written')).toBeDefined();
   expect((await readdir(small, { recursive: true })).filter(file => file.includes('cache-0'))).toEqual([]);
+});
+
+test('a cache export that fails before the image is stored: the image is built again without it, and the registry export written beside it is removed', async () => {
+  const temp = await tempDir('shipshape-runner-temp-');
+  const dir = await context(path.join(world.work, 'unwritable'), [
+    `FROM ${BUSYBOX}`,
+    'ARG NONCE',
+    'RUN echo "$NONCE" > /nonce',
+    'CMD ["true"]'
+  ]);
+  const image = `${world.registry.host}/cache-export/unwritable`;
+  const result = await world.ship(
+    dir,
+    image,
+    {
+      // The registry export is written locally (cache-0) while the other cannot be written at all.
+      'cache-to': `type=registry,ref=${image}:cache,mode=max\ntype=local,dest=/proc/shipshape-cannot-write,mode=max`,
+      'smoke-test': 'false'
+    },
+    { RUNNER_TEMP: temp }
+  );
+  expect(world.errors(result)).toEqual([]);
+  expect(result.stdout).toMatch(
+    /::warning::Build cache export failed \(.*\): building without exporting cache/
+  );
+  const client = world.clientOf(world.registry, 'cache-export/unwritable');
+  expect((await client.tags()).sort()).toEqual(['master', 'sha-6113728']);
+  expect((await readdir(temp, { recursive: true })).filter(file => file.includes('cache-0'))).toEqual([]);
 });

@@ -100,7 +100,11 @@ export async function cacheWritten(
   } catch (error) {
     core.warning(redact(`Build cache not written: ${messageOf(error)}`));
   }
-  // Half an export is of no use, and it holds the runner's disk (up to the size of the image's layers).
-  await Promise.all(exports.map(({ dir }) => rm(dir, { recursive: true, force: true })));
+  await removeExports(exports);
   return false;
+}
+
+/** What a failed cache export wrote: half an export is of no use, and it holds the runner's disk (up to the image's layers). */
+export async function removeExports(exports: { dir: string }[]): Promise<void> {
+  await Promise.all(exports.map(({ dir }) => rm(dir, { recursive: true, force: true })));
 }

@@ -1,1 +1,0 @@
-import{createRequire as o}from"node:module";o(import.meta.url);import{a as r,b as i,c as m}from"./chunk-EFX3BLNY.js";import"./chunk-DJWXAY5V.js";import"./chunk-4OCJBQU2.js";import"./chunk-U7ZN4PN6.js";import"./chunk-PRYIFM6W.js";export{i as logIn,m as login,r as loginRegistry};
