@@ -1,6 +1,5 @@
 import { detectBuilder } from './builder/detect.js';
 import { ociArch } from './common/oci-layout.js';
-import { inBackground } from './common/process.js';
 import type { Inputs } from './action/inputs/inputs.js';
 import type { RunContext } from './action/state.js';
 import type { Builder, BuildResult } from './builder/contract.js';
@@ -122,8 +121,7 @@ export async function buildBeside(
   let prepared: Preparation | undefined;
   let cacheWritten: Promise<boolean> | undefined;
   const hooks = {
-    // Beside the build, the preparation has until the image is built: it takes only the CPU the build leaves.
-    starting: () => void (prepared = inBackground(() => startPreparing(run))),
+    starting: () => void (prepared = startPreparing(run)),
     detected: run.builder,
     finishing: (written: Promise<boolean>) => {
       cacheWritten = written;

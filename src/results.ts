@@ -12,7 +12,7 @@ import type { ScanResult } from './scan/contract.js';
 import type { SmokeResult } from './smoke/contract.js';
 import type { SbomResult, SignResult } from './supply-chain/contract.js';
 import type { StepTime } from './timeline.js';
-import { PLATFORM_RESULT_VERSION, type PlatformResult } from './common/platform-result/result.js';
+import { PLATFORM_RESULT_VERSION, type PlatformResult } from './common/platform-result.js';
 
 /** Everything one run decided and found; rendered into the summary, the comment and the JSON report. */
 export interface RunReport {

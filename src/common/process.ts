@@ -1,6 +1,4 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
 import { spawn } from 'node:child_process';
-import { setPriority } from 'node:os';
 
 export interface ProcessOptions {
   /** Added to this process's environment. */
@@ -20,29 +18,6 @@ export interface ProcessResult {
   stdout: string;
   stderr: string;
   timedOut: boolean;
-}
-
-/** Nice 10: a process at it gets about a tenth of a core that one at the default priority wants. */
-const BACKGROUND_NICENESS = 10;
-const background = new AsyncLocalStorage<true>();
-
-/**
- * Runs `work` with every process it starts (and theirs) at a lower CPU priority, to the end of
- * those processes: work beside the critical path takes only the CPU that path leaves. No
- * privilege raises it back, so only work with time to spare belongs here.
- */
-export function inBackground<T>(work: () => T): T {
-  return background.run(true, work);
-}
-
-/** Lowers a started process's priority; one that already ended has nothing to lower. */
-function lowerPriority(pid: number | undefined): void {
-  if (pid === undefined) return;
-  try {
-    setPriority(pid, BACKGROUND_NICENESS);
-  } catch {
-    // ESRCH: it ended before it could be lowered.
-  }
 }
 
 /** Feeds complete lines of a stream to a callback, keeping the unfinished rest. */
@@ -75,7 +50,6 @@ export function runProcess(
       env: { ...process.env, ...options.env },
       stdio: [options.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe']
     });
-    if (background.getStore()) lowerPriority(child.pid);
     let stdout = '';
     let stderr = '';
     let timedOut = false;

@@ -1,5 +1,5 @@
 /** merge: the platform jobs' results, each checked against every registry, and the index made of them. */
-import type { PlatformResult } from '../common/platform-result/result.js';
+import type { PlatformResult } from '../common/platform-result.js';
 
 export type { PlatformResult };
 

@@ -2,8 +2,8 @@ import * as glob from '@actions/glob';
 import { Type } from '@sinclair/typebox';
 import path from 'node:path';
 import { MAX_JSON_BYTES, parseChecked, readBounded } from '../common/json-file.js';
-import type { PlatformResult } from '../common/platform-result/result.js';
-import { PlatformResult as PlatformResultSchema } from '../common/platform-result/schema.js';
+import type { PlatformResult } from '../common/platform-result.js';
+import { PlatformResult as PlatformResultSchema } from '../common/platform-result-schema.js';
 import { samePlatform } from '../common/oci-layout.js';
 
 /**

@@ -1,6 +1,5 @@
 import { afterEach, describe, expect, test } from '@jest/globals';
-import { getPriority } from 'node:os';
-import { inBackground, lastLines, runProcess } from '../../src/common/process.js';
+import { lastLines, runProcess } from '../../src/common/process.js';
 import { retry } from '../../src/common/retry.js';
 
 describe('runProcess', () => {
@@ -33,14 +32,6 @@ describe('runProcess', () => {
     const result = await runProcess('sleep', ['30'], { signal: stop.signal });
     expect(result.exitCode).not.toBe(0);
     expect(Date.now() - started).toBeLessThan(5000);
-  });
-
-  test("processes started by background work, and the ones they start, run 10 lower in priority; others beside them at the caller's", async () => {
-    // The wait lets the priority be lowered before the process that prints it starts.
-    const niceness = async () => Number((await runProcess('sh', ['-c', 'sleep 0.2; nice'])).stdout);
-    const [background, foreground] = await Promise.all([inBackground(niceness), niceness()]);
-    expect(background).toBe(Math.min(getPriority() + 10, 19));
-    expect(foreground).toBe(getPriority());
   });
 
   test('a program that cannot start rejects', async () => {

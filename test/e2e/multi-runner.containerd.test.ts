@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import type { PlatformResult } from '../../src/common/platform-result/result.js';
+import type { PlatformResult } from '../../src/common/platform-result.js';
 import { RegistryClient } from '../../src/registry/client.js';
 import { runAction, standInEnv, STANDIN_INPUTS, type ActionRun } from '../helpers/action.js';
 import { FIXTURES, removeImages, ROOT, startRegistry, type Registry } from '../helpers/docker.js';

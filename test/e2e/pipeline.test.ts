@@ -1,13 +1,11 @@
 import { beforeAll, describe, expect, test } from '@jest/globals';
-import { mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
-import { getPriority } from 'node:os';
+import { mkdtemp, readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { runAction, standInEnv, STANDIN_INPUTS, type ActionRun } from '../helpers/action.js';
 import { PASSWORD, USER, htpasswdAuth, tokenServer } from '../helpers/auth.js';
 import {
   BUSYBOX,
   PYTHON_BASE,
-  STANDIN_BIN,
   docker,
   engineStore,
   startRegistry,
@@ -158,31 +156,6 @@ describe('the bundled action end to end', () => {
       // The classic store's cache is inline, in the image: nothing is written after it.
       expect(timeline.map(s => s.step)).not.toContain('build cache written');
     }
-  });
-
-  test("Trivy's calls made while the image builds run 10 lower in priority than the run; the image's scan at the run's own", async () => {
-    const dir = await mkdtemp(path.join(work, 'priority-'));
-    const calls = path.join(dir, 'calls');
-    const trivy = path.join(dir, 'trivy');
-    // The wait lets the action lower the priority before the call reads it.
-    await writeFile(
-      trivy,
-      `#!/bin/sh\nsleep 0.2\necho "$(nice) $*" >> '${calls}'\nexec '${STANDIN_BIN}/trivy' "$@"\n`,
-      { mode: 0o755 }
-    );
-    const run = await ship('push-branch', 'priority', {
-      inputs: { 'trivy-path': trivy },
-      env: { SHIPSHAPE_TRIVY_CACHE_DIR: path.join(dir, 'cache') }
-    });
-    expect(run.outputs.pushed).toBe('true');
-    const lines = (await readFile(calls, 'utf8')).trim().split('\n');
-    const niceness = (call: (args: string) => boolean) =>
-      lines.filter(l => call(l.slice(l.indexOf(' ')))).map(l => Number(l.split(' ')[0]));
-    const own = getPriority();
-    const lowered = Math.min(own + 10, 19);
-    expect(niceness(args => args.includes(' --version'))).toEqual([lowered]);
-    expect(niceness(args => args.includes(' --download-db-only'))).toEqual([lowered]);
-    expect(niceness(args => args.endsWith(` ${run.outputs.image}`))).toEqual([own]);
   });
 
   test('tag v1.2.3: semver tags and latest, one digest', async () => {

@@ -1,5 +1,5 @@
 import { Type, type Static, type TLiteral, type TSchema, type TUnion } from '@sinclair/typebox';
-import { PlatformResult } from '../../common/platform-result/schema.js';
+import { PlatformResult } from '../../common/platform-result-schema.js';
 
 /**
  * The JSON report (`shipshape-report.json`) as a versioned document: every field, its type, the

@@ -1,6 +1,6 @@
 import type { RootContent } from 'mdast';
 import { formatBytes } from '../../common/bytes.js';
-import type { PlatformResult } from '../../common/platform-result/result.js';
+import type { PlatformResult } from '../../common/platform-result.js';
 import type { RunReport } from '../../results.js';
 import { bullets, code, heading, paragraph, table, type Inline } from './writer.js';
 

@@ -1,6 +1,6 @@
 import { Type } from '@sinclair/typebox';
 
-import { PLATFORM_RESULT_VERSION } from './result.js';
+import { PLATFORM_RESULT_VERSION } from './platform-result.js';
 
 /**
  * The schema of a platform result (platform-result.ts): the merge job reads it from an artifact,
