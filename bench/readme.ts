@@ -206,6 +206,11 @@ here: 60 MB of Python packages copied and byte-compiled, as pip does after its d
 in for the pip or apt install of a real service, which cannot be downloaded here. \`flask\` is
 examples/flask itself.
 
+Reading the cold rows: the machine the committed figures come from is a Firecracker guest that
+hands its free memory back to the host, and single cold runs of one step there spread by
+seconds (each row's ±). A few per cent between two rows' medians of ${r.reps} is inside that
+spread; telling such rows apart needs many more runs (\`BENCH_REPS\`).
+
 ${missed.length > 0 ? `Where a target is missed, what bounds it:\n\n${missed.join('\n')}\n` : 'Every target is met.\n'}
 **Row 2b** models what a hosted runner adds that this machine cannot: installing Trivy
 (${r.sequential.toolLatency.installMs} ms, the ~45 MB release archive fetched, checked and unpacked)
