@@ -206,10 +206,10 @@ here: 60 MB of Python packages copied and byte-compiled, as pip does after its d
 in for the pip or apt install of a real service, which cannot be downloaded here. \`flask\` is
 examples/flask itself.
 
-Reading the cold rows: the machine the committed figures come from is a Firecracker guest that
-hands its free memory back to the host, and single cold runs of one step there spread by
-seconds (each row's ±). A few per cent between two rows' medians of ${r.reps} is inside that
-spread; telling such rows apart needs many more runs (\`BENCH_REPS\`).
+Reading the cold rows: single cold runs of one step spread by seconds (each row's ±; this
+machine is a Firecracker guest that hands its free memory back to its host, which makes
+fresh memory slow to fault in). A few per cent between two rows' medians of ${r.reps} is inside
+that spread; telling such rows apart needs many more runs (\`BENCH_REPS\`).
 
 ${missed.length > 0 ? `Where a target is missed, what bounds it:\n\n${missed.join('\n')}\n` : 'Every target is met.\n'}
 **Row 2b** models what a hosted runner adds that this machine cannot: installing Trivy
