@@ -8,8 +8,7 @@ export default {
   },
   testMatch: ['<rootDir>/test/**/*.test.ts'],
   setupFilesAfterEnv: ['<rootDir>/test/helpers/cleanup.ts'],
-  // Integration tests share one Docker daemon on a 2-core machine, and much of their time is
-  // waiting (health checks, retries, a registry restarted): a third worker fills those waits.
-  maxWorkers: 3,
+  // Integration tests share one Docker daemon and a 2-core machine.
+  maxWorkers: 2,
   testTimeout: 120000
 };

@@ -55,8 +55,8 @@ export async function registryContents(root: string): Promise<Record<string, str
 
 /**
  * Blob texts by digest. The registry stores a blob under its sha256 only once the bytes match it,
- * and every e2e run pushes the same base layers again: reading and unzipping them once per
- * worker rather than once per run takes seconds off every e2e test.
+ * and every e2e run pushes the same base layers again: reading and unzipping them once per test
+ * file (jest gives each its own modules) rather than once per run takes seconds off every e2e test.
  */
 const blobTexts = new Map<string, string>();
 const BLOB_DATA = /\/blobs\/sha256\/[0-9a-f]{2}\/([0-9a-f]{64})\/data$/;
