@@ -100,6 +100,18 @@ describe('the leak checker', () => {
     ]);
   });
 
+  test('finds a secret in a layer stored under its digest, in every run that reads that registry', async () => {
+    const run = await cleanRun('registry-digest');
+    const storage = path.join(dir, 'registry-digest');
+    const digest = 'e3'.repeat(32);
+    const blob = path.join(storage, `docker/registry/v2/blobs/sha256/e3/${digest}/data`);
+    await mkdir(path.dirname(blob), { recursive: true });
+    await writeFile(blob, gzipSync(Buffer.from(`etc/app.env\0\0\0TOKEN=${SECRET}\n`)));
+    const where = [`${SECRET.slice(0, 4)}… in registry docker/registry/v2/blobs/sha256/e3/${digest}/data`];
+    expect(await found(run, { registries: [storage] })).toEqual(where);
+    expect(await found(run, { registries: [storage] })).toEqual(where);
+  });
+
   test.each([
     ['on a line of its own', `::error::${FORGED} live\n`],
     ['after a lone carriage return', `progress 50%\r::error::${FORGED} live\n`],
