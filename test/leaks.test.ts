@@ -36,6 +36,14 @@ async function cleanRun(name: string): Promise<ActionRun> {
 
 const found = async (run: ActionRun, sinks: Sinks = {}) => leaksIn(await channelsOf(run, sinks), [SECRET]);
 
+/** A registry's storage under `dir` holding one gzipped layer at `blob` (relative to it) with `line` in it. */
+async function storedLayer(name: string, blob: string, line: string): Promise<string> {
+  const storage = path.join(dir, name);
+  await mkdir(path.dirname(path.join(storage, blob)), { recursive: true });
+  await writeFile(path.join(storage, blob), gzipSync(Buffer.from(`etc/app.env\0\0\0${line}\n`)));
+  return storage;
+}
+
 describe('the leak checker', () => {
   test('a clean run passes: masks registered, planted commands inside an inert span', async () => {
     const run = await cleanRun('clean');
@@ -91,10 +99,8 @@ describe('the leak checker', () => {
 
   test('finds a secret in what a registry stored, inside a gzipped layer', async () => {
     const run = await cleanRun('registry');
-    const storage = path.join(dir, 'registry-data');
-    const blob = path.join(storage, 'docker/registry/v2/blobs/sha256/ab/abcd/data');
-    await mkdir(path.dirname(blob), { recursive: true });
-    await writeFile(blob, gzipSync(Buffer.from(`etc/app.env\0\0\0DATABASE_URL=${SECRET}\n`)));
+    const blob = 'docker/registry/v2/blobs/sha256/ab/abcd/data';
+    const storage = await storedLayer('registry-data', blob, `DATABASE_URL=${SECRET}`);
     expect(await found(run, { registries: [storage] })).toEqual([
       `${SECRET.slice(0, 4)}… in registry docker/registry/v2/blobs/sha256/ab/abcd/data`
     ]);
@@ -102,12 +108,11 @@ describe('the leak checker', () => {
 
   test('finds a secret in a layer stored under its digest, in every run that reads that registry', async () => {
     const run = await cleanRun('registry-digest');
-    const storage = path.join(dir, 'registry-digest');
-    const digest = 'e3'.repeat(32);
-    const blob = path.join(storage, `docker/registry/v2/blobs/sha256/e3/${digest}/data`);
-    await mkdir(path.dirname(blob), { recursive: true });
-    await writeFile(blob, gzipSync(Buffer.from(`etc/app.env\0\0\0TOKEN=${SECRET}\n`)));
-    const where = [`${SECRET.slice(0, 4)}… in registry docker/registry/v2/blobs/sha256/e3/${digest}/data`];
+    const blob = `docker/registry/v2/blobs/sha256/e3/${'e3'.repeat(32)}/data`;
+    const storage = await storedLayer('registry-digest', blob, `TOKEN=${SECRET}`);
+    const where = [
+      `${SECRET.slice(0, 4)}… in registry docker/registry/v2/blobs/sha256/e3/${'e3'.repeat(32)}/data`
+    ];
     expect(await found(run, { registries: [storage] })).toEqual(where);
     expect(await found(run, { registries: [storage] })).toEqual(where);
   });
