@@ -10,7 +10,14 @@ import { addSecret, redact } from './common/untrusted.js';
 import { decideGates, failureOf, pushDecision, stageVerdicts } from './gate.js';
 import { planStage, pushPolicy } from './plan/index.js';
 import { assembleReport, type RunReport, type StageResults } from './results.js';
-import { beside, buildBeside, detectingBuilder, scanWithInsight, signBeside, type Run } from './parallel.js';
+import {
+  buildBeside,
+  detectingBuilder,
+  lintBeside,
+  scanWithInsight,
+  signBeside,
+  type Run
+} from './parallel.js';
 import { startTimeline } from './timeline.js';
 
 // Stages load when the run reaches them: a run that never pushes or reports never parses that code.
@@ -50,16 +57,10 @@ async function stages(run: Run, event: GitHubEvent): Promise<StageResults> {
   const { inputs, plan, policy, timeline } = run;
   // What the stages returned so far: all of it goes into the report, the error too.
   const done: StageResults = { timeline: timeline.steps };
+  const lint = lintBeside(run);
   try {
-    // The lint needs no image: it runs while the image builds, and its verdict waits for the gates.
-    const linting = inputs.lint
-      ? timeline.time('lint', async () => (await import('./lint/index.js')).lintStage(inputs, run.builder))
-      : undefined;
-    if (inputs.dryRun) return { lint: await linting };
-    const { build, prepared, cacheWritten } = await beside(linting, done, async () => {
-      if (plan.tags.length === 0) throw new Error(plan.warnings.join('; '));
-      return buildBeside(run);
-    });
+    if (inputs.dryRun) return { lint: await lint.linting };
+    const { build, prepared, cacheWritten } = await buildBeside(run, lint, done);
     done.build = build;
     const [scanned, smoke] = await Promise.all([
       inputs.scan ? scanWithInsight(run, build, prepared) : undefined,
@@ -67,10 +68,8 @@ async function stages(run: Run, event: GitHubEvent): Promise<StageResults> {
         (await import('./smoke/index.js')).smokeStage(inputs, build, run.context.label)
       )
     ]);
-    Object.assign(done, scanned, { smoke });
-    const gates = decideGates(
-      stageVerdicts({ lint: done.lint, scan: done.scan, smoke, insight: done.insight })
-    );
+    Object.assign(done, scanned, { smoke, lint: await lint.linting });
+    const gates = decideGates(stageVerdicts({ ...done, smoke }));
     done.gates = gates;
     const decision = pushDecision(gates, policy);
     if (decision.push) {
@@ -83,7 +82,7 @@ async function stages(run: Run, event: GitHubEvent): Promise<StageResults> {
     } else if (gates.passed) core.info(`Not pushing: ${decision.why}`);
     return done;
   } catch (error) {
-    return { ...done, error: messageOf(error) };
+    return { lint: await lint.linting?.catch(() => undefined), ...done, error: messageOf(error) };
   } finally {
     await timeline.settled();
   }

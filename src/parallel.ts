@@ -2,7 +2,8 @@ import { detectBuilder } from './builder/detect.js';
 import { ociArch } from './common/oci-layout.js';
 import type { Inputs } from './action/inputs/inputs.js';
 import type { RunContext } from './action/state.js';
-import type { Builder, BuildResult } from './builder/contract.js';
+import type { Builder, BuildResult, CheckWarning } from './builder/contract.js';
+import type { LintResult } from './lint/contract.js';
 import type { BaselineLookup } from './insight/contract.js';
 import type { Plan, PushPolicy } from './plan/contract.js';
 import type { PushResult } from './push/contract.js';
@@ -107,17 +108,44 @@ async function scanningBaseline(
   return timeline.time('baseline scanned', () => scanBaseline(ready.scanner, inputs, reference, compared));
 }
 
+/** Takes what the build reports of BuildKit's checks once its call ends, or undefined for nothing. */
+export type BuildChecked = (warnings: Promise<CheckWarning[] | undefined> | undefined) => void;
+
+/** The lint, running, and what hands it the build's report of BuildKit's checks. */
+export interface LintBeside {
+  linting?: Promise<LintResult>;
+  checked: BuildChecked;
+}
+
+/**
+ * The lint, which needs no image: it starts before the build and is awaited at the gates. Where
+ * the build reports BuildKit's checks it takes them from the build, through `checked`, which
+ * buildBeside calls however the build ends.
+ */
+export function lintBeside(run: Run): LintBeside {
+  let checked: BuildChecked = () => undefined;
+  const reported = new Promise<CheckWarning[] | undefined>(resolve => (checked = resolve));
+  if (!run.inputs.lint) return { checked };
+  const linting = run.timeline.time('lint', async () =>
+    (await import('./lint/index.js')).lintStage(run.inputs, run.builder, reported)
+  );
+  // Awaited only at the gates, or once a build failed: never an unhandled rejection before.
+  linting.catch(() => undefined);
+  return { linting, checked };
+}
+
 /**
  * The build, after the login (its cache import uses it), with the preparation started beside it
- * once the builder passed its preflight; a failed build discards what was prepared. The build
- * returns once its image is in the store: the cache export BuildKit still writes runs beside the
- * gates, and `cacheWritten` says how it ended (the cache upload waits for it).
+ * once the builder passed its preflight, and the lint running. The build returns once its image
+ * is in the store: the cache export BuildKit still writes runs beside the gates, and
+ * `cacheWritten` says how it ended (the cache upload waits for it). A failed build discards what
+ * was prepared and puts the lint's result into `done`; the lint's own error wins, as it came first.
  */
 export async function buildBeside(
-  run: Run
+  run: Run,
+  lint: LintBeside,
+  done: StageResults
 ): Promise<{ build: BuildResult; prepared: Preparation; cacheWritten?: Promise<boolean> }> {
-  await logIn(run);
-  const { buildImage } = await import('./builder/index.js');
   let prepared: Preparation | undefined;
   let cacheWritten: Promise<boolean> | undefined;
   const hooks = {
@@ -126,17 +154,27 @@ export async function buildBeside(
     finishing: (written: Promise<boolean>) => {
       cacheWritten = written;
       run.timeline.later('build cache written', async () => void (await written));
-    }
+    },
+    checked: lint.checked
   };
   try {
     const { inputs, plan, policy, context } = run;
+    if (plan.tags.length === 0) throw new Error(plan.warnings.join('; '));
+    await logIn(run);
+    const { buildImage } = await import('./builder/index.js');
     const build = await run.timeline.time('build', () =>
       buildImage(inputs, plan, policy.push, context.outputDir, hooks)
     );
     return { build, prepared: prepared ?? startPreparing(run), cacheWritten };
   } catch (error) {
     await prepared?.discard();
+    // A failed build reports no checks: the lint asks BuildKit for them itself.
+    lint.checked(undefined);
+    done.lint = await lint.linting;
     throw error;
+  } finally {
+    // A build that ran without buildx reports none either (a no-op once the build handed its report).
+    lint.checked(undefined);
   }
 }
 
@@ -172,20 +210,4 @@ export async function scanWithInsight(run: Run, build: BuildResult, prepared: Pr
 export async function logIn({ inputs, plan }: Run): Promise<void> {
   if (inputs.username)
     process.env.DOCKER_CONFIG = await (await import('./push/login.js')).logIn(inputs, plan);
-}
-
-/**
- * Runs `work` while the lint runs; the lint's result goes into `done` whether the work succeeds or
- * not. The lint's own error wins: it happened first in the pipeline's order.
- */
-export async function beside<T>(
-  linting: Promise<StageResults['lint']> | undefined,
-  done: StageResults,
-  work: () => Promise<T>
-): Promise<T> {
-  const [lint, result] = await Promise.allSettled([linting, work()]);
-  if (lint.status === 'rejected') throw lint.reason;
-  done.lint = lint.value;
-  if (result.status === 'rejected') throw result.reason;
-  return result.value;
 }

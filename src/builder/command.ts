@@ -19,6 +19,8 @@ export interface BuildRequest {
   buildOptions: BuildOptions;
   /** Into the daemon's image store, or into an OCI layout directory. */
   output: { load: true } | { layout: string };
+  /** Where buildx writes what the build reported, BuildKit's check warnings among it. */
+  metadataFile?: string;
 }
 
 /** The variable through which the n-th secret given by value reaches buildx. */
@@ -78,6 +80,7 @@ export function buildCommand(req: BuildRequest, builder: Builder): BuildCommand 
     for (const spec of req.cacheTo) args.push('--cache-to', cacheArg(spec));
     if (req.provenance)
       args.push(`--provenance=${req.provenance === 'false' ? 'false' : `mode=${req.provenance}`}`);
+    if (req.metadataFile) args.push('--metadata-file', req.metadataFile);
   } else if (builder.kind === 'buildkit') {
     // BuildKit built into the CLI reads inline cache from images and writes it with a build arg.
     for (const spec of req.cacheFrom) if (spec.type === 'registry') args.push('--cache-from', spec.attrs.ref);
@@ -89,8 +92,10 @@ export function buildCommand(req: BuildRequest, builder: Builder): BuildCommand 
     {},
     ...[...req.cacheFrom, ...req.cacheTo].map(s => s.env ?? {})
   ) as Record<string, string>;
+  // The check warnings go into the metadata file; the provenance buildx would fetch for it is not read.
+  const metadata = { BUILDX_METADATA_WARNINGS: '1', BUILDX_METADATA_PROVENANCE: 'disabled' };
   const env: Record<string, string> = buildx
-    ? { ...credentials, ...options.env }
+    ? { ...credentials, ...options.env, ...(req.metadataFile ? metadata : {}) }
     : { ...options.env, DOCKER_BUILDKIT: builder.kind === 'buildkit' ? '1' : '0' };
   return { args, env };
 }

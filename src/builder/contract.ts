@@ -53,6 +53,16 @@ export interface Builder {
   native: string;
 }
 
+/** One of BuildKit's build checks that fired: its rule (e.g. `FromAsCasing`) and the line it names. */
+export interface CheckWarning {
+  ruleName: string;
+  line: number;
+  /** What the rule asks for, the same for every warning of the rule. */
+  description?: string;
+  /** What is wrong at this line. */
+  detail?: string;
+}
+
 /** A registry cache written to a local directory during the build, uploaded once the gates pass. */
 export interface CacheUpload {
   dir: string;

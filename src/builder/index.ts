@@ -1,17 +1,19 @@
 import * as core from '@actions/core';
-import { mkdir, readFile } from 'node:fs/promises';
+import { mkdir, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { cacheWritten, removeExports, runBuild } from './log/run.js';
 import { platformManifests, platformOf, samePlatform, topDescriptor } from '../common/oci-layout.js';
 import { redact } from '../common/untrusted.js';
 import { baseImage } from './log/base.js';
 import { capabilities, detectBuilder } from './detect.js';
-import { cacheArg, cacheExports, cacheUse, planCache, type CachePlan, type CacheSettings } from './cache.js';
+import { cacheArg, cacheExports, planCache, type CachePlan, type CacheSettings } from './cache.js';
+import { cacheUse } from './log/cache-use.js';
+import { readBuildChecks } from './log/warnings.js';
 import type { BuildRequest } from './command.js';
 import { describeBuildFailure, failingLine, parseBuildFailure } from './log/failure.js';
 import { inspectImage, loadPlatform } from './load.js';
 import { buildAnnotations, preflight } from './preflight.js';
-import type { BuildOptions, BuildResult, Builder, ProvenanceMode } from './contract.js';
+import type { BuildOptions, BuildResult, Builder, CheckWarning, ProvenanceMode } from './contract.js';
 import type { Plan } from '../plan/contract.js';
 
 /** The inputs the build reads (named as in Inputs). */
@@ -75,6 +77,8 @@ export interface BuildHooks {
    * still writes the cache export: whether that cache was written. Without it the build waits.
    */
   finishing?: (written: Promise<boolean>) => void;
+  /** Takes BuildKit's check warnings as the build reports them once its call ends (buildx only). */
+  checked?: (warnings: Promise<CheckWarning[] | undefined>) => void;
 }
 
 /** Builds the image once, with every tag and label of the plan, and says what it built and reused. */
@@ -98,6 +102,8 @@ export async function buildImage(
   await mkdir(dir, { recursive: true });
   const cache = planCache(settings, caps, plan, pushes, dir);
   const layout = caps.output === 'layout' ? path.join(dir, 'image') : undefined;
+  const metadataFile = builder.kind === 'buildx' ? path.join(dir, 'metadata.json') : undefined;
+  if (metadataFile) await rm(metadataFile, { force: true });
   const annotated = buildAnnotations(plan.annotations, builder, caps, settings.platforms);
   if (annotated.dropped) core.info(`Annotations not on the image: ${annotated.dropped}`);
   const request: BuildRequest = {
@@ -108,7 +114,8 @@ export async function buildImage(
     cacheFrom: cache.from,
     cacheTo: cache.to,
     provenance: checked.provenance,
-    output: layout ? { layout } : { load: true }
+    output: layout ? { layout } : { load: true },
+    metadataFile
   };
   const started = Date.now();
   // The gates need the image, not a cache export BuildKit writes after it (inline cache is in the image).
@@ -140,6 +147,15 @@ export async function buildImage(
   if (result.exitCode !== 0) {
     const failure = parseBuildFailure(result.log);
     throw new Error(describeBuildFailure(failure, await failingLine(settings.file, failure), settings.file));
+  }
+  if (metadataFile) {
+    // buildx writes the file as its call ends: after the cache export of a build that returned early.
+    const ended =
+      result.rest?.then(
+        () => undefined,
+        () => undefined
+      ) ?? Promise.resolve();
+    hooks.checked?.(ended.then(() => readBuildChecks(metadataFile)));
   }
   const built = settings.platforms.length > 0 ? settings.platforms : [builder.native];
   const runnable = built.some(p => samePlatform(builder.native, p));

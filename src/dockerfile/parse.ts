@@ -27,6 +27,8 @@ export interface ParsedDockerfile {
   globalArgs: Instruction[];
   /** Comment lines (not parser directives), 1-based, text without the `#`. */
   comments: { line: number; text: string }[];
+  /** The frontend image a `# syntax=` directive names, when there is one. */
+  syntax?: string;
 }
 
 /**
@@ -40,6 +42,7 @@ export function parseDockerfile(text: string): ParsedDockerfile {
   const lines = text.replace(/^\uFEFF/, '').split(/\r?\n/);
   const comments: ParsedDockerfile['comments'] = [];
   let escape = '\\';
+  let syntax: string | undefined;
   let n = 0;
   for (; n < lines.length; n++) {
     const directive = DIRECTIVE.exec(lines[n]);
@@ -48,6 +51,7 @@ export function parseDockerfile(text: string): ParsedDockerfile {
     if (!DIRECTIVES.has(key)) break;
     const value = directive[2].trim();
     if (key === 'escape' && (value === '`' || value === '\\')) escape = value;
+    if (key === 'syntax') syntax = value;
   }
 
   /** Skips blank and comment lines from `from`, recording the comments; returns the next index. */
@@ -96,7 +100,7 @@ export function parseDockerfile(text: string): ParsedDockerfile {
       endLine: last + 1
     });
   }
-  return { ...groupStages(instructions), comments };
+  return { ...groupStages(instructions), comments, ...(syntax ? { syntax } : {}) };
 }
 
 const DIRECTIVE = /^#\s*([a-zA-Z][a-zA-Z0-9]*)\s*=(.*)$/;
@@ -226,34 +230,4 @@ export function globalArgValues(doc: Pick<ParsedDockerfile, 'globalArgs'>): Reco
     }
   }
   return values;
-}
-
-/** The stage built and the stages it is FROM, nearest first (instructions are inherited). */
-export function stageChain(doc: ParsedDockerfile, target: string | undefined): Stage[] {
-  const byName = (name: string): Stage | undefined =>
-    doc.stages.find(s => s.name === name.toLowerCase() || String(s.index) === name);
-  const final = (target && byName(target)) || doc.stages[doc.stages.length - 1];
-  const chain: Stage[] = [];
-  for (let stage: Stage | undefined = final; stage && !chain.includes(stage); stage = byName(stage.from)) {
-    chain.push(stage);
-    if (stage.index === 0) break;
-  }
-  return chain;
-}
-
-/**
- * The image the built stage starts from, following stages built FROM other stages, with
- * build args over the global ARG defaults; undefined for `scratch` or an unresolved `$ARG`.
- */
-export function baseImageOf(
-  doc: ParsedDockerfile,
-  buildArgs: Record<string, string>,
-  target?: string
-): { reference: string; line: number } | undefined {
-  const chain = stageChain(doc, target);
-  const first = chain[chain.length - 1];
-  if (!first) return undefined;
-  const reference = expandArgs(first.from, { ...globalArgValues(doc), ...buildArgs });
-  if (!reference || reference === 'scratch') return undefined;
-  return { reference, line: first.instructions[0].line };
 }

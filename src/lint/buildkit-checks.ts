@@ -1,13 +1,17 @@
-import { Type, type Static } from '@sinclair/typebox';
+import { Type } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
+import * as semver from 'semver';
 import { docker } from '../common/docker.js';
 import { messageOf } from '../common/errors.js';
+import type { ParsedDockerfile } from '../dockerfile/parse.js';
+import { stagesBuilt } from '../dockerfile/stages.js';
 import type { LintIssue } from './rules/checks.js';
-import type { Builder } from '../builder/contract.js';
+import type { Builder, CheckWarning } from '../builder/contract.js';
 
 /**
- * BuildKit's own build checks (`docker buildx build --call=check`, buildx ≥ 0.15): what users
- * see in Docker's tooling, folded into the lint stage as findings beside Shipshape's rules.
+ * BuildKit's own build checks, what users see in Docker's tooling, folded into the lint stage as
+ * findings beside Shipshape's rules: as the build itself reports them, or where it may not report
+ * them all, from a check call of their own beside it (`docker buildx build --call=check`).
  */
 
 const Line = Type.Integer({ minimum: 1, maximum: 1_000_000 });
@@ -36,7 +40,6 @@ const CheckReport = Type.Object({
     ])
   )
 });
-type CheckReport = Static<typeof CheckReport>;
 
 /** Shipshape's rule that says the same as a BuildKit check: one finding is shown, Shipshape's. */
 const SAME_AS: Record<string, string> = {
@@ -49,8 +52,8 @@ const SAME_AS: Record<string, string> = {
 /** `FromAsCasing` → `from-as-casing`, the slug of Docker's page for the check. */
 const slug = (rule: string): string => rule.replace(/(?<=[a-z])(?=[A-Z])/g, '-').toLowerCase();
 
-/** The check report buildx printed, or undefined when stdout holds none (pure). */
-export function parseCheckReport(stdout: string): CheckReport | undefined {
+/** The warnings of the check report buildx printed, or undefined when stdout holds none (pure). */
+export function parseCheckReport(stdout: string): CheckWarning[] | undefined {
   const start = stdout.indexOf('{');
   if (start < 0) return undefined;
   let parsed: unknown;
@@ -59,7 +62,13 @@ export function parseCheckReport(stdout: string): CheckReport | undefined {
   } catch {
     return undefined;
   }
-  return Value.Check(CheckReport, parsed) ? parsed : undefined;
+  if (!Value.Check(CheckReport, parsed)) return undefined;
+  return (parsed.warnings ?? []).map(({ ruleName, description, detail, location }) => ({
+    ruleName,
+    line: location?.ranges?.[0]?.start.line ?? 1,
+    ...(description === undefined ? {} : { description }),
+    ...(detail === undefined ? {} : { detail })
+  }));
 }
 
 /**
@@ -67,9 +76,9 @@ export function parseCheckReport(stdout: string): CheckReport | undefined {
  * page for the rule built from the name (never a link the output supplied); a warning that a
  * Shipshape finding already gives on the same line is left out.
  */
-export function checkIssues(report: CheckReport, own: LintIssue[]): LintIssue[] {
-  return (report.warnings ?? []).flatMap(warning => {
-    const line = warning.location?.ranges?.[0]?.start.line ?? 1;
+export function checkIssues(warnings: CheckWarning[], own: LintIssue[]): LintIssue[] {
+  return warnings.flatMap(warning => {
+    const { line } = warning;
     const same = SAME_AS[warning.ruleName];
     if (same && own.some(f => f.rule === same && f.line === line)) return [];
     const page = `https://docs.docker.com/go/dockerfile/rule/${slug(warning.ruleName)}/`;
@@ -96,14 +105,65 @@ export interface CheckSettings {
   builder: string;
 }
 
+/** The outcome of BuildKit's checks: their warnings and who reported them, or why there are none. */
+export type CheckOutcome = { warnings: CheckWarning[]; by: 'build' | 'check call' } | { skipped: string };
+
 /**
- * The BuildKit checks' report for this Dockerfile, or why there is none (never fails, never
- * rejects). `builder` is the build's own detection: whether this runner has buildx.
+ * Whether the build reports every warning a check call would (pure). buildx 0.15 and later writes
+ * them into its metadata; Docker 27 and later runs them in its built-in Dockerfile frontend
+ * (another driver's BuildKit, or a frontend image named by `# syntax=` or BUILDKIT_SYNTAX, may not
+ * have them: only `docker/dockerfile:1`, or 1.8 and later, surely does); and a build checks the
+ * instructions only of the stages it runs, so it must run every stage.
  */
-export async function runBuildkitChecks(
+export function buildReportsChecks(
+  builder: Pick<Builder, 'kind' | 'driver' | 'server' | 'buildx'>,
+  doc: ParsedDockerfile,
+  settings: Pick<CheckSettings, 'buildArgs' | 'target'>
+): boolean {
+  const buildx = semver.coerce(builder.buildx ?? '');
+  const server = semver.coerce(builder.server);
+  return (
+    builder.kind === 'buildx' &&
+    builder.driver === 'docker' &&
+    buildx !== null &&
+    semver.gte(buildx, '0.15.0') &&
+    (server?.major ?? 0) >= 27 &&
+    frontendChecks(settings.buildArgs.BUILDKIT_SYNTAX ?? doc.syntax) &&
+    stagesBuilt(doc, settings.buildArgs, settings.target || undefined)?.size === doc.stages.length
+  );
+}
+
+/** Docker's Dockerfile frontend by tag: `1` (its latest 1.x), or `1.N[.P]` with N in group 1. */
+const CHECKING_FRONTEND = /^(?:docker\.io\/)?docker\/dockerfile:1(?:\.(\d+)(?:\.\d+)?)?$/;
+
+/** Whether the frontend a Dockerfile names, if any, has the checks: the built-in one, Docker's `1` or `1.8` on. */
+function frontendChecks(frontend: string | undefined): boolean {
+  if (frontend === undefined) return true;
+  const tagged = CHECKING_FRONTEND.exec(frontend);
+  return tagged !== null && (tagged[1] === undefined || Number(tagged[1]) >= 8);
+}
+
+/**
+ * BuildKit's checks for this Dockerfile (never fails, never rejects): from `reported`, what the
+ * build reports once it ends, where that is all of them; else, and after a build that reported
+ * nothing (it failed), from a check call. `builder` is the build's own detection.
+ */
+export async function buildkitChecks(
+  settings: CheckSettings,
+  builder: Promise<Builder>,
+  doc: ParsedDockerfile,
+  reported?: Promise<CheckWarning[] | undefined>
+): Promise<CheckOutcome> {
+  const detected = await builder.catch(() => undefined);
+  const warnings = reported && detected && buildReportsChecks(detected, doc, settings) && (await reported);
+  return warnings ? { warnings, by: 'build' } : runBuildkitChecks(settings, builder);
+}
+
+/** BuildKit's checks from a check call of their own, or why there are none. */
+async function runBuildkitChecks(
   settings: CheckSettings,
   builder: Promise<Pick<Builder, 'kind'>>
-): Promise<{ report: CheckReport } | { skipped: string }> {
+): Promise<CheckOutcome> {
   const args = ['buildx', 'build', '--call=check,format=json', '--file', settings.file];
   if (settings.builder) args.push('--builder', settings.builder);
   for (const [key, value] of Object.entries(settings.buildArgs)) args.push('--build-arg', `${key}=${value}`);
@@ -115,8 +175,8 @@ export async function runBuildkitChecks(
       };
     }
     const result = await docker([...args, settings.context]);
-    const report = parseCheckReport(result.stdout);
-    if (report) return { report };
+    const warnings = parseCheckReport(result.stdout);
+    if (warnings) return { warnings, by: 'check call' };
     const last = result.stderr.trim().split('\n').pop() ?? '';
     return { skipped: `could not run: ${last.slice(0, 300) || `exit code ${result.exitCode}`}` };
   } catch (error) {

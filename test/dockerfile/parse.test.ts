@@ -33,7 +33,11 @@ function reference(text: string): ParsedDockerfile {
     endLine: node.getRange().end.line + 1
   }));
   const comments = doc.getComments().map(c => ({ line: c.getRange().start.line + 1, text: c.getContent() }));
-  return { ...groupStages(instructions), comments };
+  const syntax = doc
+    .getDirectives()
+    .find(d => d.getName().toLowerCase() === 'syntax')
+    ?.getValue();
+  return { ...groupStages(instructions), comments, ...(syntax ? { syntax } : {}) };
 }
 
 /** This project's Dockerfiles of the kinds the container tutorials build (test/fixtures/dockerfiles). */

@@ -168,18 +168,27 @@ describe(`build-push-action's build inputs (${STORE} image store)`, () => {
     expect(run.stdout).toContain('--mount=type=secret,id=token');
   });
 
-  test("BuildKit's build checks annotated on their lines beside Shipshape's rules; lint-ignore drops one", async () => {
-    const dir = await context(path.join(world.work, 'checks'), [
+  /** A final stage's last lines that draw no finding of their own. */
+  const FINDINGLESS = ['HEALTHCHECK CMD ["true"]', 'USER 65534', 'CMD ["sleep", "3600"]'];
+  /** A run (no push, scan or smoke test) of a Dockerfile of `lines`, and the check calls (`--call=check`) it made. */
+  const checkedRun = async (name: string, lines: string[], extra: Record<string, string> = {}) => {
+    const dir = await context(path.join(world.work, name), lines);
+    const watch = watchCommandLines([dir]);
+    const inputs = { push: 'false', scan: 'false', 'smoke-test': 'false', ...extra };
+    const run = await ship(dir, `${world.registry.host}/engine/${name}`, inputs);
+    return { run, checkCalls: (await watch.stop()).filter(line => line.includes('--call=check')) };
+  };
+
+  test("BuildKit's build checks annotated on their lines beside Shipshape's rules, as the build reported them (no check call); lint-ignore drops one", async () => {
+    const lines = [
       `FROM ${BUSYBOX} as builder`,
       'ENV APP_HOME=$UNDEFINED_HOME/app',
       `FROM ${BUSYBOX}`,
       'COPY --from=builder /bin/true /true',
-      'HEALTHCHECK CMD ["true"]',
-      'USER 65534',
-      'CMD ["sleep", "3600"]'
-    ]);
-    const inputs = { push: 'false', scan: 'false', 'smoke-test': 'false' };
-    const run = await ship(dir, `${world.registry.host}/engine/checks`, inputs);
+      ...FINDINGLESS
+    ];
+    const { run, checkCalls } = await checkedRun('checks', lines);
+    expect(checkCalls).toEqual([]);
     expect(run.exitCode).toBe(0);
     const annotations = run.stdout.split('\n').filter(l => l.startsWith('::warning title='));
     expect(annotations).toEqual(
@@ -190,13 +199,33 @@ describe(`build-push-action's build inputs (${STORE} image store)`, () => {
         )
       ])
     );
-    expect(run.summary).toContain("BuildKit's build checks: 2 findings");
-    const ignored = await ship(dir, `${world.registry.host}/engine/checks`, {
-      ...inputs,
-      'lint-ignore': 'FromAsCasing'
-    });
+    expect(run.summary).toContain("BuildKit's build checks: 2 findings, as the build reported them");
+    const ignored = (await checkedRun('checks', lines, { 'lint-ignore': 'FromAsCasing' })).run;
     expect(ignored.stdout).not.toContain('title=FromAsCasing');
     expect(ignored.stdout).toContain('title=UndefinedVar');
+  });
+
+  test("a stage the build skips, or a build that fails: BuildKit's build checks come from a check call of their own", async () => {
+    const skipping = await checkedRun('checks-skipped', [
+      `FROM ${BUSYBOX} AS test`,
+      // Checked only by a check call: a build skips this stage, and its instructions go unchecked.
+      'ENV MODE test',
+      `FROM ${BUSYBOX}`,
+      ...FINDINGLESS
+    ]);
+    expect(skipping.checkCalls).not.toEqual([]);
+    expect(skipping.run.exitCode).toBe(0);
+    expect(skipping.run.stdout).toMatch(
+      /^::warning title=LegacyKeyValueFormat legacy-key-value-format,file=.*Dockerfile,line=2,/m
+    );
+    const counted = "BuildKit's build checks: 1 finding, from a check call of their own";
+    expect(skipping.run.summary).toContain(counted);
+    const failing = await checkedRun('checks-failing', [`FROM ${BUSYBOX} as base`, 'RUN exit 3']);
+    expect(failing.run.exitCode).toBe(1);
+    expect(failing.run.stdout).toMatch(
+      /^::warning title=FromAsCasing from-as-casing,file=.*Dockerfile,line=1,/m
+    );
+    expect(failing.run.summary).toContain(counted);
   });
 
   test('builder: the default builder by name builds; a name buildx does not know is refused before the build', async () => {

@@ -1,9 +1,11 @@
 import { describe, expect, test } from '@jest/globals';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { checkIssues, parseCheckReport } from '../../src/lint/buildkit-checks.js';
+import { buildReportsChecks, checkIssues, parseCheckReport } from '../../src/lint/buildkit-checks.js';
+import { parseDockerfile } from '../../src/dockerfile/parse.js';
 import { lintDockerfile } from '../../src/lint/rules/checks.js';
 import { ROOT } from '../helpers/docker.js';
+import { builder } from '../helpers/dockerfiles.js';
 
 // What `docker buildx build --call=check,format=json` (buildx 0.29.1) printed for checks.Dockerfile.
 const FIXTURES = path.join(ROOT, 'test/fixtures/buildkit');
@@ -12,21 +14,21 @@ const dockerfile = readFileSync(path.join(FIXTURES, 'checks.Dockerfile'), 'utf8'
 
 describe("BuildKit's build checks as lint findings", () => {
   const own = lintDockerfile(dockerfile, { dockerignore: '.git\n', ignore: [] });
-  const report = parseCheckReport(recorded);
+  const warnings = parseCheckReport(recorded);
 
   test('the recorded report reads, with a progress line before it', () => {
-    expect(parseCheckReport(`#1 [internal] load build definition\n${recorded}`)).toEqual(report);
-    expect(report?.warnings?.map(w => w.ruleName)).toEqual([
-      'FromAsCasing',
-      'UndefinedVar',
-      'SecretsUsedInArgOrEnv',
-      'WorkdirRelativePath',
-      'JSONArgsRecommended'
+    expect(parseCheckReport(`#1 [internal] load build definition\n${recorded}`)).toEqual(warnings);
+    expect(warnings?.map(w => [w.ruleName, w.line])).toEqual([
+      ['FromAsCasing', 1],
+      ['UndefinedVar', 2],
+      ['SecretsUsedInArgOrEnv', 4],
+      ['WorkdirRelativePath', 5],
+      ['JSONArgsRecommended', 6]
     ]);
   });
 
   test("each check on its line, with Docker's page for it; those Shipshape already reports on that line once", () => {
-    const issues = checkIssues(report!, own);
+    const issues = checkIssues(warnings!, own);
     expect(issues.map(f => [f.rule, f.line, f.severity])).toEqual([
       ['FromAsCasing', 1, 'warning'],
       ['UndefinedVar', 2, 'warning']
@@ -42,11 +44,11 @@ describe("BuildKit's build checks as lint findings", () => {
   test('a clean Dockerfile: buildx writes "warnings": null, which reads as no findings', () => {
     const clean = parseCheckReport('{\n  "warnings": null,\n  "sources": []\n}');
     expect(clean).toBeDefined();
-    expect(checkIssues(clean!, [])).toEqual([]);
+    expect(clean).toEqual([]);
   });
 
   test('without the Shipshape finding on its line, the check is kept', () => {
-    expect(checkIssues(report!, []).map(f => f.rule)).toContain('JSONArgsRecommended');
+    expect(checkIssues(warnings!, []).map(f => f.rule)).toContain('JSONArgsRecommended');
   });
 
   test.each([
@@ -62,10 +64,74 @@ describe("BuildKit's build checks as lint findings", () => {
   });
 
   test('a page link is built from the rule name, never taken from the output', () => {
-    const [issue] = checkIssues(
-      { warnings: [{ ruleName: 'FromAsCasing', description: 'd', detail: 'x' }] },
-      []
-    );
+    const [issue] = checkIssues([{ ruleName: 'FromAsCasing', line: 1, description: 'd', detail: 'x' }], []);
     expect(issue.fix).toBe('d: https://docs.docker.com/go/dockerfile/rule/from-as-casing/');
+  });
+});
+
+describe('whether the build reports every check a check call would', () => {
+  const single = ['FROM busybox:1.36', 'CMD ["true"]'];
+  const reports = (lines: string[], extra: Parameters<typeof builder>[0] = {}, args = {}, target = '') =>
+    buildReportsChecks(builder(extra), parseDockerfile(lines.join('\n')), { buildArgs: args, target });
+
+  test('buildx 0.15 or later on the docker driver of Docker 27 or later, one stage: yes', () => {
+    expect(reports(single)).toBe(true);
+    expect(reports(single, { buildx: 'v0.15.0', server: '27.0.1' })).toBe(true);
+    expect(reports(single, { buildx: '0.29.1+ds1', server: '28.5.2+dfsg4' })).toBe(true);
+  });
+
+  test.each([
+    ['buildx 0.14 (no warnings in its metadata)', { buildx: '0.14.1' }],
+    ['Docker 26 (a frontend without checks)', { server: '26.1.5' }],
+    ['a docker-container builder (its BuildKit version unknown)', { driver: 'docker-container' }],
+    ['no buildx', { kind: 'buildkit' as const, buildx: undefined }],
+    ['a buildx version that does not read', { buildx: 'dev' }]
+  ])('no with %s', (_, extra) => {
+    expect(reports(single, extra)).toBe(false);
+  });
+
+  test.each([
+    ['docker/dockerfile:1', true],
+    ['docker.io/docker/dockerfile:1', true],
+    ['docker/dockerfile:1.8', true],
+    ['docker/dockerfile:1.10.0', true],
+    ['docker/dockerfile:1.7', false],
+    ['docker/dockerfile:1.4@sha256:' + 'a'.repeat(64), false],
+    ['docker/dockerfile-upstream:master', false],
+    ['example.com/frontend:1', false]
+  ])('# syntax=%s: %s', (syntax, expected) => {
+    expect(reports([`# syntax=${syntax}`, ...single])).toBe(expected);
+    expect(reports(single, {}, { BUILDKIT_SYNTAX: syntax })).toBe(expected);
+  });
+
+  test('every stage built: through FROM, COPY --from and RUN --mount from=, by name or number', () => {
+    const stages = [
+      'FROM busybox:1.36 AS tools',
+      'FROM busybox:1.36 AS deps',
+      'FROM tools AS build',
+      'RUN --mount=type=bind,from=deps,target=/deps true',
+      'FROM busybox:1.36',
+      'COPY --from=2 /bin/true /true'
+    ];
+    expect(reports(stages)).toBe(true);
+  });
+
+  test('a stage the build skips (its instructions go unchecked): no; a target that skips a later stage: no', () => {
+    expect(reports(['FROM busybox:1.36 AS test', 'RUN true', 'FROM busybox:1.36', 'CMD ["true"]'])).toBe(
+      false
+    );
+    expect(reports(['FROM busybox:1.36 AS app', 'FROM app AS test', 'RUN true'], {}, {}, 'app')).toBe(false);
+    expect(reports(['FROM busybox:1.36 AS app', 'FROM app AS test', 'RUN true'], {}, {}, 'test')).toBe(true);
+  });
+
+  test('a stage named through a build arg: followed with its value, no when it has none', () => {
+    const lines = [
+      'ARG FROM_STAGE',
+      'FROM busybox:1.36 AS a',
+      'FROM busybox:1.36',
+      'COPY --from=${FROM_STAGE} /x /x'
+    ];
+    expect(reports(lines, {}, { FROM_STAGE: 'a' })).toBe(true);
+    expect(reports(lines)).toBe(false);
   });
 });

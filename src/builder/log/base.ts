@@ -1,4 +1,5 @@
-import { baseImageOf, parseDockerfile } from '../../dockerfile/parse.js';
+import { parseDockerfile } from '../../dockerfile/parse.js';
+import { baseImageOf } from '../../dockerfile/stages.js';
 import { parseImageName, splitTag } from '../../registry/reference.js';
 import type { BaseImage } from '../contract.js';
 

@@ -3,11 +3,11 @@ import {
   expandArgs,
   globalArgValues,
   parseDockerfile,
-  stageChain,
   type Instruction,
   type ParsedDockerfile,
   type Stage
 } from '../../dockerfile/parse.js';
+import { sourcesRead, stageChain } from '../../dockerfile/stages.js';
 import { RULES, type LintRule, type Report } from './rules.js';
 import { assignments, checkStage, words } from './stage-checks.js';
 import type { LintFinding } from '../contract.js';
@@ -40,17 +40,6 @@ const effective = (chain: Stage[], keyword: string): Instruction | undefined => 
   return undefined;
 };
 
-/** Images a stage reads besides its base: `COPY --from=image` and `RUN --mount=from=image`. */
-function imagesRead(stage: Stage): [string, Instruction][] {
-  return stage.instructions.flatMap(i => [
-    ...(i.keyword === 'COPY' && i.flags.from ? [[i.flags.from, i] as [string, Instruction]] : []),
-    ...i.mounts.flatMap(m => {
-      const from = /(?:^|,)from=([^,]+)/.exec(m)?.[1];
-      return from ? [[from, i] as [string, Instruction]] : [];
-    })
-  ]);
-}
-
 /** Every image the build reads, FROM lines and COPY/mount sources, pinned to a version or digest. */
 function checkBases(doc: ParsedDockerfile, report: Report): void {
   const globals = globalArgValues(doc);
@@ -67,7 +56,7 @@ function checkBases(doc: ParsedDockerfile, report: Report): void {
     check(stage.from, stage.instructions[0].line, 'base image');
     if (stage.name) earlier.add(stage.name);
     earlier.add(String(stage.index));
-    for (const [image, instruction] of imagesRead(stage)) {
+    for (const [image, instruction] of sourcesRead(stage)) {
       if (!stages.has(image.toLowerCase())) check(image, instruction.line, 'image');
     }
   }

@@ -1,1 +1,0 @@
-import{createRequire as a}from"node:module";a(import.meta.url);import{a as s,b as r,c as e,d as o,e as t,f as m,g as i,h as n}from"./chunk-2GY4YCRM.js";import"./chunk-I4N72T45.js";import"./chunk-PRYIFM6W.js";export{n as baseImageOf,o as expandArgs,e as findInstruction,m as globalArgValues,r as groupStages,t as jsonForm,s as parseDockerfile,i as stageChain};
