@@ -150,11 +150,7 @@ export async function buildImage(
   }
   if (metadataFile) {
     // buildx writes the file as its call ends: after the cache export of a build that returned early.
-    const ended =
-      result.rest?.then(
-        () => undefined,
-        () => undefined
-      ) ?? Promise.resolve();
+    const ended = Promise.resolve(result.rest).catch(() => undefined);
     hooks.checked?.(ended.then(() => readBuildChecks(metadataFile)));
   }
   const built = settings.platforms.length > 0 ? settings.platforms : [builder.native];

@@ -228,6 +228,17 @@ describe(`build-push-action's build inputs (${STORE} image store)`, () => {
     expect(failing.run.summary).toContain(counted);
   });
 
+  test('a tag rule that yields no tag: the run fails naming it before any build; the lint still reports, checks from a check call', async () => {
+    const { run, checkCalls } = await checkedRun('no-tag', [`FROM ${BUSYBOX}`, ...FINDINGLESS], {
+      tags: 'type=semver,pattern={{version}}'
+    });
+    expect(run.exitCode).toBe(1);
+    expect(run.stdout).toContain('::error::no tag rule produced a tag for event "push"');
+    expect(run.stdout).not.toContain('::group::Build with');
+    expect(checkCalls).not.toEqual([]);
+    expect(run.summary).toContain("BuildKit's build checks: 0 findings, from a check call of their own");
+  });
+
   test('builder: the default builder by name builds; a name buildx does not know is refused before the build', async () => {
     const dir = await app('named-builder');
     const inputs = { push: 'false', scan: 'false', 'smoke-test': 'false' };
