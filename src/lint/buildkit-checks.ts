@@ -116,14 +116,14 @@ export type CheckOutcome = { warnings: CheckWarning[]; by: 'build' | 'check call
  * instructions only of the stages it runs, so it must run every stage.
  */
 export function buildReportsChecks(
-  builder: Pick<Builder, 'kind' | 'driver' | 'server' | 'buildx'>,
+  builder: Pick<Builder, 'driver' | 'server' | 'buildx'>,
   doc: ParsedDockerfile,
   settings: Pick<CheckSettings, 'buildArgs' | 'target'>
 ): boolean {
-  const buildx = semver.coerce(builder.buildx ?? '');
+  // Detection names a buildx version only where the CLI has buildx.
+  const buildx = semver.coerce(builder.buildx);
   const server = semver.coerce(builder.server);
   return (
-    builder.kind === 'buildx' &&
     builder.driver === 'docker' &&
     buildx !== null &&
     semver.gte(buildx, '0.15.0') &&

@@ -1,7 +1,12 @@
 import { describe, expect, test } from '@jest/globals';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { buildReportsChecks, checkIssues, parseCheckReport } from '../../src/lint/buildkit-checks.js';
+import {
+  buildkitChecks,
+  buildReportsChecks,
+  checkIssues,
+  parseCheckReport
+} from '../../src/lint/buildkit-checks.js';
 import { parseDockerfile } from '../../src/dockerfile/parse.js';
 import { lintDockerfile } from '../../src/lint/rules/checks.js';
 import { ROOT } from '../helpers/docker.js';
@@ -63,6 +68,20 @@ describe("BuildKit's build checks as lint findings", () => {
     expect(parseCheckReport(stdout)).toBeUndefined();
   });
 
+  test('a warning without a location is on line 1; what it does not say stays unsaid', () => {
+    const report = (warning: object) => parseCheckReport(JSON.stringify({ warnings: [warning] }));
+    expect(report({ ruleName: 'A', location: {} })).toStrictEqual([{ ruleName: 'A', line: 1 }]);
+    expect(report({ ruleName: 'A', location: { ranges: [] } })).toStrictEqual([{ ruleName: 'A', line: 1 }]);
+  });
+
+  test("Shipshape's finding hides the same check only with its own rule on the same line", () => {
+    const json = [{ ruleName: 'JSONArgsRecommended', line: 6 }];
+    const ss015 = { rule: 'SS015', name: 'n', severity: 'warning' as const, message: 'm', fix: 'f' };
+    expect(checkIssues(json, [{ ...ss015, line: 6 }])).toEqual([]);
+    expect(checkIssues(json, [{ ...ss015, line: 5 }])).toHaveLength(1);
+    expect(checkIssues(json, [{ ...ss015, rule: 'SS013', line: 6 }])).toHaveLength(1);
+  });
+
   test('a page link is built from the rule name, never taken from the output', () => {
     const [issue] = checkIssues([{ ruleName: 'FromAsCasing', line: 1, description: 'd', detail: 'x' }], []);
     expect(issue.fix).toBe('d: https://docs.docker.com/go/dockerfile/rule/from-as-casing/');
@@ -85,7 +104,8 @@ describe('whether the build reports every check a check call would', () => {
     ['Docker 26 (a frontend without checks)', { server: '26.1.5' }],
     ['a docker-container builder (its BuildKit version unknown)', { driver: 'docker-container' }],
     ['no buildx', { kind: 'buildkit' as const, buildx: undefined }],
-    ['a buildx version that does not read', { buildx: 'dev' }]
+    ['a buildx version that does not read', { buildx: 'dev' }],
+    ['a daemon version that does not read', { server: 'unknown' }]
   ])('no with %s', (_, extra) => {
     expect(reports(single, extra)).toBe(false);
   });
@@ -95,7 +115,10 @@ describe('whether the build reports every check a check call would', () => {
     ['docker.io/docker/dockerfile:1', true],
     ['docker/dockerfile:1.8', true],
     ['docker/dockerfile:1.10.0', true],
+    ['docker/dockerfile:1.9.10', true],
     ['docker/dockerfile:1.7', false],
+    ['docker/dockerfile:10', false],
+    ['example.com/docker/dockerfile:1', false],
     ['docker/dockerfile:1.4@sha256:' + 'a'.repeat(64), false],
     ['docker/dockerfile-upstream:master', false],
     ['example.com/frontend:1', false]
@@ -124,6 +147,10 @@ describe('whether the build reports every check a check call would', () => {
     expect(reports(['FROM busybox:1.36 AS app', 'FROM app AS test', 'RUN true'], {}, {}, 'test')).toBe(true);
   });
 
+  test('stages that name each other in a circle (BuildKit refuses them) end the walk', () => {
+    expect(reports(['FROM b AS a', 'FROM a AS b'])).toBe(true);
+  });
+
   test('a stage named through a build arg: followed with its value, no when it has none', () => {
     const lines = [
       'ARG FROM_STAGE',
@@ -133,5 +160,36 @@ describe('whether the build reports every check a check call would', () => {
     ];
     expect(reports(lines, {}, { FROM_STAGE: 'a' })).toBe(true);
     expect(reports(lines)).toBe(false);
+  });
+});
+
+describe("BuildKit's checks: from the build, or from a check call", () => {
+  const settings = { file: 'Dockerfile', context: '.', target: '', buildArgs: {}, builder: '' };
+  const doc = parseDockerfile('FROM busybox:1.36\nCMD ["true"]');
+  const warning = { ruleName: 'FromAsCasing', line: 1, detail: 'casing' };
+
+  test('where the build reports them all, its report is taken, none included', async () => {
+    expect(
+      await buildkitChecks(settings, Promise.resolve(builder()), doc, Promise.resolve([warning]))
+    ).toEqual({
+      warnings: [warning],
+      by: 'build'
+    });
+    expect(await buildkitChecks(settings, Promise.resolve(builder()), doc, Promise.resolve([]))).toEqual({
+      warnings: [],
+      by: 'build'
+    });
+  });
+
+  test("elsewhere the build's report is not taken: the check call decides", async () => {
+    const noBuildx = builder({ kind: 'buildkit', buildx: undefined });
+    expect(
+      await buildkitChecks(settings, Promise.resolve(noBuildx), doc, Promise.resolve([warning]))
+    ).toEqual({
+      skipped: "not run: this runner's Docker CLI has no buildx (build checks need buildx 0.15 or later)"
+    });
+    expect(
+      await buildkitChecks(settings, Promise.reject(new Error('no daemon')), doc, Promise.resolve([warning]))
+    ).toEqual({ skipped: 'could not run: no daemon' });
   });
 });

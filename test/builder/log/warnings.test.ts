@@ -39,10 +39,15 @@ describe("BuildKit's check warnings from the build's metadata file", () => {
     const warnings = metadataWarnings(
       fileWith([
         { short: encoded('something else happened') },
-        { short: encoded('FromAsCasing: casing (line 9)'), detail: null }
+        { short: encoded('not a rule: something happened') },
+        { short: encoded('FromAsCasing: casing (line 12)'), detail: null },
+        { short: encoded('UndefinedVar: no line said'), range: [] }
       ])
     );
-    expect(warnings).toEqual([{ ruleName: 'FromAsCasing', line: 1, detail: 'casing' }]);
+    expect(warnings).toStrictEqual([
+      { ruleName: 'FromAsCasing', line: 1, detail: 'casing' },
+      { ruleName: 'UndefinedVar', line: 1, detail: 'no line said' }
+    ]);
   });
 
   test.each([
@@ -53,7 +58,15 @@ describe("BuildKit's check warnings from the build's metadata file", () => {
       'a line that is not a number',
       fileWith([{ short: encoded('A: b'), range: [{ start: { line: '2' } }] }])
     ],
-    ['warnings that are not a list', fileWith({ short: encoded('A: b') })]
+    ['warnings that are not a list', fileWith({ short: encoded('A: b') })],
+    ['line 0', fileWith([{ short: encoded('A: b'), range: [{ start: { line: 0 } }] }])],
+    [
+      'a line past 1,000,000',
+      fileWith([{ short: encoded('A: b'), range: [{ start: { line: 1_000_001 } }] }])
+    ],
+    ['over 1,000 warnings', fileWith(Array.from({ length: 1001 }, () => ({ short: encoded('A: b') })))],
+    ['over 16 details', fileWith([{ short: encoded('A: b'), detail: Array(17).fill(encoded('d')) }])],
+    ['over 64 ranges', fileWith([{ short: encoded('A: b'), range: Array(65).fill({ start: { line: 1 } }) }])]
   ])('refused: %s', (_, text) => {
     expect(metadataWarnings(text)).toBeUndefined();
   });
