@@ -2,10 +2,13 @@ import { expandArgs, globalArgValues, type Instruction, type ParsedDockerfile, t
 
 /** How a Dockerfile's stages build on each other: FROM chains, what a stage reads, which a build runs. */
 
+/** The stage a FROM, `--from` or `target` names, by its name or its number. */
+const stageNamed = (doc: ParsedDockerfile, name: string): Stage | undefined =>
+  doc.stages.find(s => s.name === name.toLowerCase() || String(s.index) === name);
+
 /** The stage built and the stages it is FROM, nearest first (instructions are inherited). */
 export function stageChain(doc: ParsedDockerfile, target: string | undefined): Stage[] {
-  const byName = (name: string): Stage | undefined =>
-    doc.stages.find(s => s.name === name.toLowerCase() || String(s.index) === name);
+  const byName = (name: string): Stage | undefined => stageNamed(doc, name);
   const final = (target && byName(target)) || doc.stages[doc.stages.length - 1];
   const chain: Stage[] = [];
   for (let stage: Stage | undefined = final; stage && !chain.includes(stage); stage = byName(stage.from)) {
@@ -37,8 +40,7 @@ export function stagesBuilt(
   target: string | undefined
 ): Set<Stage> | undefined {
   const vars = { ...globalArgValues(doc), ...buildArgs };
-  const byName = (name: string): Stage | undefined =>
-    doc.stages.find(s => s.name === name.toLowerCase() || String(s.index) === name);
+  const byName = (name: string): Stage | undefined => stageNamed(doc, name);
   const built = new Set<Stage>();
   const pending = [(target && byName(target)) || doc.stages[doc.stages.length - 1]];
   for (let stage = pending.pop(); stage; stage = pending.pop()) {

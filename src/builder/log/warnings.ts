@@ -1,6 +1,5 @@
-import { Type } from '@sinclair/typebox';
-import { Value } from '@sinclair/typebox/value';
-import { readBounded } from '../../common/json-file.js';
+import { Type, type Static } from '@sinclair/typebox';
+import { parseChecked, readBounded } from '../../common/json-file.js';
 import type { CheckWarning } from '../contract.js';
 
 /**
@@ -41,13 +40,12 @@ const decoded = (text: string): string => Buffer.from(text, 'base64').toString('
  * the text is not such a file. A warning whose message names no rule is not a build check: left out.
  */
 export function metadataWarnings(text: string): CheckWarning[] | undefined {
-  let parsed: unknown;
+  let parsed: Static<typeof Metadata>;
   try {
-    parsed = JSON.parse(text);
+    parsed = parseChecked(text, Metadata, why => new Error(why));
   } catch {
     return undefined;
   }
-  if (!Value.Check(Metadata, parsed)) return undefined;
   return (parsed['buildx.build.warnings'] ?? []).flatMap(warning => {
     const short = SHORT.exec(decoded(warning.short));
     if (!short) return [];

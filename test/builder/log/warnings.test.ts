@@ -52,6 +52,7 @@ describe("BuildKit's check warnings from the build's metadata file", () => {
 
   test.each([
     ['not JSON', '{"buildx.build.warnings": ['],
+    ['JSON nested 40 deep', `${'{"a":'.repeat(40)}1${'}'.repeat(40)}`],
     ['a message that is not base64', fileWith([{ short: '<img src=x>' }])],
     ['a message over 4,096 bytes', fileWith([{ short: encoded('A: '.padEnd(5000, 'x')) }])],
     [

@@ -1,1 +1,0 @@
-import{createRequire as o}from"node:module";o(import.meta.url);import{a as r,b as i,c as m}from"./chunk-X4RIO5L7.js";import"./chunk-NEAM5PXN.js";import"./chunk-4OCJBQU2.js";import"./chunk-E7QKMCDP.js";import"./chunk-PRYIFM6W.js";export{i as logIn,m as login,r as loginRegistry};
