@@ -1,6 +1,6 @@
-import { Type } from '@sinclair/typebox';
-import { Value } from '@sinclair/typebox/value';
+import { Type, type Static } from '@sinclair/typebox';
 import * as semver from 'semver';
+import { parseChecked } from '../common/json-file.js';
 import { docker } from '../common/docker.js';
 import { messageOf } from '../common/errors.js';
 import type { ParsedDockerfile } from '../dockerfile/parse.js';
@@ -56,13 +56,12 @@ const slug = (rule: string): string => rule.replace(/(?<=[a-z])(?=[A-Z])/g, '-')
 export function parseCheckReport(stdout: string): CheckWarning[] | undefined {
   const start = stdout.indexOf('{');
   if (start < 0) return undefined;
-  let parsed: unknown;
+  let parsed: Static<typeof CheckReport>;
   try {
-    parsed = JSON.parse(stdout.slice(start));
+    parsed = parseChecked(stdout.slice(start), CheckReport, why => new Error(why));
   } catch {
     return undefined;
   }
-  if (!Value.Check(CheckReport, parsed)) return undefined;
   return (parsed.warnings ?? []).map(({ ruleName, description, detail, location }) => ({
     ruleName,
     line: location?.ranges?.[0]?.start.line ?? 1,

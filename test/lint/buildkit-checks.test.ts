@@ -58,6 +58,7 @@ describe("BuildKit's build checks as lint findings", () => {
 
   test.each([
     ['not JSON', '#1 ERROR: failed to solve'],
+    ['JSON nested 40 deep', `${'{"a":'.repeat(40)}1${'}'.repeat(40)}`],
     ['a rule name that is not a name', JSON.stringify({ warnings: [{ ruleName: '<img src=x>' }] })],
     [
       'a line that is not a number',
