@@ -39,6 +39,22 @@ const PATH = process.env.PATH ?? '';
 const FLASK = path.join(ROOT, 'examples/flask');
 const TAGS = ['1.0.0', '1.0', '1', 'master', 'sha-6113728', 'latest'];
 const ENGINE_ROOT = process.env.SHIPSHAPE_ENGINE_ROOT ?? '/opt/shipshape/engine';
+/**
+ * `BENCH_ABLATE=1`: each cold row also runs Shipshape with one part taken away at a time, to tell
+ * where its time above BuildKit alone goes. The first is the whole action with the same explicit
+ * cache settings, the one the others are read against.
+ */
+const ABLATE = process.env.BENCH_ABLATE === '1';
+const ABLATIONS: [string, Record<string, string>][] = [
+  ['whole', {}],
+  ['no cache export', { 'cache-to': '' }],
+  ['no lint', { lint: 'false' }],
+  ['no baseline', { baseline: 'none' }],
+  [
+    'build and push only',
+    { lint: 'false', scan: 'false', 'smoke-test': 'false', baseline: 'none', sign: 'false' }
+  ]
+];
 type Store = 'classic' | 'containerd';
 // Removed at the end with each run's directory (which holds the run's cache export, 100 MB on the containerd store).
 const work = await tempDir('shipshape-bench-');
@@ -169,17 +185,40 @@ async function coldRow(registry: Registry, store: Store, app: { name: string; de
   const repo = (variant: string) => `cold-${store}/${app.name}-${variant}`;
   const builds: Record<string, number[]> = { cached: [], uncached: [] };
   const timelines: StepTime[][] = [];
-  /** Shipshape on the cold daemon, keeping the build's own duration and the timeline from its JSON report. */
-  const shipshapeCold = async (variant: string, inputs: Record<string, string>, daemon: ColdDaemon) => {
-    const run = await shipshape(
-      registry,
-      repo(variant),
-      { version: '', 'build-args': `BASE_IMAGE=${base}`, ...inputs },
-      { context: dir, daemon }
+  const ablationTimelines: StepTime[][] = [];
+  /** Shipshape on the cold daemon into `repository`: its JSON report. */
+  const shipshapeInto = async (repository: string, inputs: Record<string, string>, daemon: ColdDaemon) =>
+    reportOf(
+      await shipshape(
+        registry,
+        repository,
+        { version: '', 'build-args': `BASE_IMAGE=${base}`, ...inputs },
+        { context: dir, daemon }
+      )
     );
-    const report = await reportOf(run);
+  /** Shipshape with its cache default, keeping the build's own duration and the timeline. */
+  const shipshapeCold = async (variant: string, inputs: Record<string, string>, daemon: ColdDaemon) => {
+    const report = await shipshapeInto(repo(variant), inputs, daemon);
     builds[variant].push(report.build.durationMs);
     if (variant === 'cached') timelines.push(report.timeline);
+  };
+  const cacheRef = (repository: string, tag: string) =>
+    `type=registry,ref=${registry.host}/${repository}:${tag}`;
+  /**
+   * Shipshape with one part taken away, reading the cache the cached run reads and writing its own
+   * as the default would (`cache-to` set to nothing writes none).
+   */
+  const ablated = (variant: string, inputs: Record<string, string>) => async (d: ColdDaemon) => {
+    const own = repo(variant.replace(/ /g, '-'));
+    const cache =
+      store === 'classic'
+        ? { 'cache-from': cacheRef(repo('cached'), 'master'), 'cache-to': 'type=inline' }
+        : {
+            'cache-from': cacheRef(repo('cached'), cacheTag('master')),
+            'cache-to': `${cacheRef(own, cacheTag('master'))},mode=max`
+          };
+    const report = await shipshapeInto(own, { ...cache, ...inputs }, d);
+    if (variant === ABLATIONS[0][0]) ablationTimelines.push(report.timeline);
   };
   const variants: [string, (d: ColdDaemon) => Promise<unknown>][] = [
     [
@@ -200,6 +239,10 @@ async function coldRow(registry: Registry, store: Store, app: { name: string; de
         });
       }
     ],
+    // Before the cached run, for the same reason as BuildKit alone.
+    ...(ABLATE
+      ? ABLATIONS.map(([v, inputs]): [string, (d: ColdDaemon) => Promise<unknown>] => [v, ablated(v, inputs)])
+      : []),
     ['cached', d => shipshapeCold('cached', {}, d)],
     ['uncached', d => shipshapeCold('uncached', { cache: 'false' }, d)],
     [
@@ -227,7 +270,8 @@ async function coldRow(registry: Registry, store: Store, app: { name: string; de
   builds.cached = [];
   builds.uncached = [];
   timelines.length = 0;
-  const times: Record<string, number[]> = { cached: [], uncached: [], recipe: [], floor: [], buildkit: [] };
+  ablationTimelines.length = 0;
+  const times: Record<string, number[]> = Object.fromEntries(variants.map(([v]) => [v, []]));
   for (let i = 0; i < REPS; i++) {
     await changeApp(dir, `change ${i + 1}`);
     for (const [variant, run] of variants) times[variant].push(await onColdDaemon(store, run));
@@ -245,7 +289,13 @@ async function coldRow(registry: Registry, store: Store, app: { name: string; de
     floor: stats(times.floor),
     buildkit: stats(times.buildkit),
     build: { cached: stats(builds.cached), uncached: stats(builds.uncached) },
-    steps: stepMedians(timelines)
+    steps: stepMedians(timelines),
+    ...(ABLATE && {
+      ablation: {
+        variants: Object.fromEntries(ABLATIONS.map(([v]) => [v, stats(times[v])])),
+        steps: stepMedians(ablationTimelines)
+      }
+    })
   };
 }
 

@@ -17,6 +17,8 @@ export interface ColdRow {
   build: { cached: Stats; uncached: Stats };
   /** Shipshape's timeline in the cached runs: each step's median start and end. */
   steps: StepTime[];
+  /** With BENCH_ABLATE=1: Shipshape with one part taken away at a time, and the whole action's timeline. */
+  ablation?: { variants: Record<string, Stats>; steps: StepTime[] };
 }
 
 /** Shipshape against build → install Trivy → update its DB → scan → push, with modelled tool latency. */
@@ -77,7 +79,11 @@ function coldRows(c: ColdRow): string[] {
     ratioRow('2', `${where}: Shipshape, cache default`, c.vsRecipe, '(two-build recipe)'),
     `| 2 | ${where}: the floor, no build at all (the finished image pulled, then scanned) | | ${ms(c.floor)} | ${ratio(c.floor, c.vsUncached.other)}× of \`cache: false\` | | |`,
     `| 2 | ${where}: BuildKit alone (the same cached build, then the scan; no lint, smoke test, push or report) | | ${ms(c.buildkit)} | ${ratio(c.buildkit, c.floor)}× of the floor | | |`,
-    `| 2 | ${where}: Shipshape, cache default, against the floor | ${ms(c.vsUncached.shipshape)} | ${ms(c.floor)} (floor) | ${ratio(c.vsUncached.shipshape, c.floor)}× | ≤ 1.05× | ${ok(ratio(c.vsUncached.shipshape, c.floor) <= 1.05)} |`
+    `| 2 | ${where}: Shipshape, cache default, against the floor | ${ms(c.vsUncached.shipshape)} | ${ms(c.floor)} (floor) | ${ratio(c.vsUncached.shipshape, c.floor)}× | ≤ 1.05× | ${ok(ratio(c.vsUncached.shipshape, c.floor) <= 1.05)} |`,
+    ...Object.entries(c.ablation?.variants ?? {}).map(
+      ([variant, s]) =>
+        `| 2 | ${where}: Shipshape (explicit cache), ${variant} | ${ms(s)} | ${ms(c.buildkit)} (BuildKit alone) | ${ratio(s, c.buildkit)}× | | |`
+    )
   ];
 }
 
@@ -209,7 +215,11 @@ examples/flask itself.
 Reading the cold rows: single cold runs of one step spread by seconds (each row's ±; this
 machine is a Firecracker guest that hands its free memory back to its host, which makes
 fresh memory slow to fault in). A few per cent between two rows' medians of ${r.reps} is inside
-that spread; telling such rows apart needs many more runs (\`BENCH_REPS\`).
+that spread; telling such rows apart needs many more runs (\`BENCH_REPS\`). With
+\`BENCH_ABLATE=1\` each cold row also runs Shipshape into repositories of its own with one part
+taken away at a time (the cache export, the lint, the baseline; then everything but the build and
+the push), each reading the cache the cached run reads, before that run: lines "Shipshape (explicit
+cache), …" read each against BuildKit alone, and "whole" is the action with nothing taken away.
 
 ${missed.length > 0 ? `Where a target is missed, what bounds it:\n\n${missed.join('\n')}\n` : 'Every target is met.\n'}
 **Row 2b** models what a hosted runner adds that this machine cannot: installing Trivy
