@@ -202,21 +202,19 @@ async function coldRow(registry: Registry, store: Store, app: { name: string; de
     builds[variant].push(report.build.durationMs);
     if (variant === 'cached') timelines.push(report.timeline);
   };
-  const cacheRef = (repository: string, tag: string) =>
-    `type=registry,ref=${registry.host}/${repository}:${tag}`;
+  /** The cache a repository's last run left: inline in its branch tag (classic store), else its registry cache. */
+  const cacheRef = (repository: string) =>
+    `type=registry,ref=${registry.host}/${repository}:${store === 'classic' ? 'master' : cacheTag('master')}`;
   /**
    * Shipshape with one part taken away, reading the cache the cached run reads and writing its own
    * as the default would (`cache-to` set to nothing writes none).
    */
   const ablated = (variant: string, inputs: Record<string, string>) => async (d: ColdDaemon) => {
     const own = repo(variant.replace(/ /g, '-'));
-    const cache =
-      store === 'classic'
-        ? { 'cache-from': cacheRef(repo('cached'), 'master'), 'cache-to': 'type=inline' }
-        : {
-            'cache-from': cacheRef(repo('cached'), cacheTag('master')),
-            'cache-to': `${cacheRef(own, cacheTag('master'))},mode=max`
-          };
+    const cache = {
+      'cache-from': cacheRef(repo('cached')),
+      'cache-to': store === 'classic' ? 'type=inline' : `${cacheRef(own)},mode=max`
+    };
     const report = await shipshapeInto(own, { ...cache, ...inputs }, d);
     if (variant === ABLATIONS[0][0]) ablationTimelines.push(report.timeline);
   };
@@ -228,10 +226,7 @@ async function coldRow(registry: Registry, store: Store, app: { name: string; de
       'buildkit',
       d => {
         const image = `${registry.host}/${repo('cached')}`;
-        const cache =
-          store === 'classic'
-            ? `--cache-from type=registry,ref=${image}:master --cache-to type=inline`
-            : `--cache-from type=registry,ref=${image}:${cacheTag('master')}`;
+        const cache = `--cache-from ${cacheRef(repo('cached'))}${store === 'classic' ? ' --cache-to type=inline' : ''}`;
         const build = `docker buildx build -q --build-arg BASE_IMAGE=${base} ${cache} --load -t ${image}:plain ${dir}`;
         return sh(`${build} >/dev/null && ${scanCommand(`${image}:plain`)}`, {
           DOCKER_HOST: d.host,

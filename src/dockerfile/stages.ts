@@ -6,12 +6,18 @@ import { expandArgs, globalArgValues, type Instruction, type ParsedDockerfile, t
 const stageNamed = (doc: ParsedDockerfile, name: string): Stage | undefined =>
   doc.stages.find(s => s.name === name.toLowerCase() || String(s.index) === name);
 
+/** The stage a build runs to: the target, else the last. */
+const targetStage = (doc: ParsedDockerfile, target: string | undefined): Stage | undefined =>
+  (target && stageNamed(doc, target)) || doc.stages[doc.stages.length - 1];
+
 /** The stage built and the stages it is FROM, nearest first (instructions are inherited). */
 export function stageChain(doc: ParsedDockerfile, target: string | undefined): Stage[] {
-  const byName = (name: string): Stage | undefined => stageNamed(doc, name);
-  const final = (target && byName(target)) || doc.stages[doc.stages.length - 1];
   const chain: Stage[] = [];
-  for (let stage: Stage | undefined = final; stage && !chain.includes(stage); stage = byName(stage.from)) {
+  for (
+    let stage = targetStage(doc, target);
+    stage && !chain.includes(stage);
+    stage = stageNamed(doc, stage.from)
+  ) {
     chain.push(stage);
     if (stage.index === 0) break;
   }
@@ -40,16 +46,15 @@ export function stagesBuilt(
   target: string | undefined
 ): Set<Stage> | undefined {
   const vars = { ...globalArgValues(doc), ...buildArgs };
-  const byName = (name: string): Stage | undefined => stageNamed(doc, name);
   const built = new Set<Stage>();
-  const pending = [(target && byName(target)) || doc.stages[doc.stages.length - 1]];
+  const pending = [targetStage(doc, target)];
   for (let stage = pending.pop(); stage; stage = pending.pop()) {
     if (built.has(stage)) continue;
     built.add(stage);
     for (const reference of [stage.from, ...sourcesRead(stage).map(([from]) => from)]) {
       const name = expandArgs(reference, vars);
       if (name === undefined) return undefined;
-      const read = byName(name);
+      const read = stageNamed(doc, name);
       if (read) pending.push(read);
     }
   }
