@@ -1,4 +1,6 @@
 import path from 'node:path';
+import { parseDockerfile } from '../dockerfile/parse.js';
+import { stageChain, stagesBuilt } from '../dockerfile/stages.js';
 import type { Capabilities } from './detect.js';
 import type { CacheSpec, CacheUpload } from './contract.js';
 import type { Plan } from '../plan/contract.js';
@@ -26,21 +28,41 @@ export function cacheArg(spec: CacheSpec): string {
 }
 
 const registry = (ref: string): CacheSpec => ({ type: 'registry', attrs: { ref } });
+const INLINE: CacheSpec = { type: 'inline', attrs: {} };
 export const cacheTag = (scope: string): string => `buildcache-${scope}`.slice(0, 128);
+
+/**
+ * Whether cache inline in the image holds every step's that a `mode=max` export would (pure): one
+ * platform built into the store, and no stage built but those the image is FROM (a stage only
+ * copied from leaves none of its steps in the image).
+ */
+export function inlineHoldsAll(
+  dockerfile: string,
+  settings: { platforms: string[]; buildArgs: Record<string, string>; target: string },
+  caps: Capabilities
+): boolean {
+  if (settings.platforms.length > 1 || caps.output !== 'load') return false;
+  const doc = parseDockerfile(dockerfile);
+  return (
+    stagesBuilt(doc, settings.buildArgs, settings.target)?.size === stageChain(doc, settings.target).length
+  );
+}
 
 /**
  * Which caches the build imports and exports (pure). Without `cache-from`/`cache-to`, the
  * default is the image's own earlier pushes: inline cache in its branch tags on the classic
- * store, a `buildcache-<branch>` registry cache where the builder can export one. A registry
- * export is written to `workDir` and uploaded only after the gates, so a failed gate writes
- * nothing to any registry.
+ * store, a `buildcache-<branch>` registry cache where the builder can export one. That cache is
+ * the pushed image itself, tagged, where its inline cache holds every step (`inlineHoldsAll`):
+ * an export costs the build about a second more. A registry export is written to `workDir` and
+ * uploaded only after the gates, so a failed gate writes nothing to any registry.
  */
 export function planCache(
   settings: CacheSettings,
   caps: Capabilities,
   plan: Pick<Plan, 'images' | 'tagNames' | 'kinds' | 'cache'>,
   pushes: boolean,
-  workDir: string
+  workDir: string,
+  inline = false
 ): CachePlan {
   const out: CachePlan = { from: [], to: [], uploads: [], dropped: [] };
   if (caps.cacheExport === 'none') {
@@ -57,13 +79,13 @@ export function planCache(
     if (caps.cacheExport === 'inline') {
       const own = plan.tagNames.filter(t => plan.kinds[t] === 'branch' || plan.kinds[t] === 'pr');
       out.from = [...new Set([...own, ...plan.cache.import])].map(tag => registry(`${image}:${tag}`));
-      if (pushes) out.to = [{ type: 'inline', attrs: {} }];
+      if (pushes) out.to = [INLINE];
     } else {
       out.from = plan.cache.import.map(scope => registry(`${image}:${cacheTag(scope)}`));
       if (pushes && plan.cache.export) {
-        out.to = [
-          { type: 'registry', attrs: { ref: `${image}:${cacheTag(plan.cache.export)}`, mode: 'max' } }
-        ];
+        const ref = `${image}:${cacheTag(plan.cache.export)}`;
+        out.to = [inline ? INLINE : { type: 'registry', attrs: { ref, mode: 'max' } }];
+        if (inline) out.uploads.push({ ref });
       }
     }
   } else {

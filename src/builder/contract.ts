@@ -63,9 +63,12 @@ export interface CheckWarning {
   detail?: string;
 }
 
-/** A registry cache written to a local directory during the build, uploaded once the gates pass. */
+/**
+ * A registry cache saved once the gates pass: the export BuildKit wrote to `dir` during the build,
+ * uploaded; or, without `dir`, the pushed image itself (its cache inline) tagged `ref`.
+ */
 export interface CacheUpload {
-  dir: string;
+  dir?: string;
   ref: string;
 }
 

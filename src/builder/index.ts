@@ -6,7 +6,14 @@ import { platformManifests, platformOf, samePlatform, topDescriptor } from '../c
 import { redact } from '../common/untrusted.js';
 import { baseImage } from './log/base.js';
 import { capabilities, detectBuilder } from './detect.js';
-import { cacheArg, cacheExports, planCache, type CachePlan, type CacheSettings } from './cache.js';
+import {
+  cacheArg,
+  cacheExports,
+  inlineHoldsAll,
+  planCache,
+  type CachePlan,
+  type CacheSettings
+} from './cache.js';
 import { cacheUse } from './log/cache-use.js';
 import { readBuildChecks } from './log/warnings.js';
 import type { BuildRequest } from './command.js';
@@ -100,7 +107,10 @@ export async function buildImage(
   const checked = preflight(settings, builder, caps);
   const dir = path.join(outputDir, 'build');
   await mkdir(dir, { recursive: true });
-  const cache = planCache(settings, caps, plan, pushes, dir);
+  // A Dockerfile that cannot be read fails the build, which names it.
+  const dockerfile = await readFile(settings.file, 'utf8').catch(() => undefined);
+  const inline = dockerfile !== undefined && inlineHoldsAll(dockerfile, settings, caps);
+  const cache = planCache(settings, caps, plan, pushes, dir, inline);
   const layout = caps.output === 'layout' ? path.join(dir, 'image') : undefined;
   const metadataFile = builder.kind === 'buildx' ? path.join(dir, 'metadata.json') : undefined;
   if (metadataFile) await rm(metadataFile, { force: true });
@@ -165,7 +175,10 @@ export async function buildImage(
     provenance: checked.provenance === 'min' || checked.provenance === 'max' ? checked.provenance : undefined,
     notes: checked.notes,
     cache: cacheReport,
-    base: baseImage(await readFile(settings.file, 'utf8'), settings.buildArgs, settings.target, result.log),
+    base:
+      dockerfile === undefined
+        ? undefined
+        : baseImage(dockerfile, settings.buildArgs, settings.target, result.log),
     builder,
     durationMs: Date.now() - started
   };

@@ -123,17 +123,29 @@ async function tagsHolding(
   return { tags: tags.filter((_tag, i) => found[i] === digest), digest };
 }
 
-/** Uploads the build cache written during the build, once written; a failure only warns. */
-async function uploadCache(req: PushRequest): Promise<string[]> {
+/** Puts the manifest pushed as `digest` under `tag` too, byte for byte. */
+async function tagPushed(client: RegistryClient, digest: string | undefined, tag: string): Promise<void> {
+  const manifest = digest && (await client.manifest(digest));
+  if (!manifest) throw new Error('the image was not pushed to that name');
+  await client.putManifest(tag, manifest.mediaType, manifest.bytes);
+}
+
+/**
+ * Saves the build cache once the image went out: the export written during the build (once
+ * written) uploaded, or the pushed image, its cache inline, tagged. A failure only warns.
+ */
+async function uploadCache(req: PushRequest, digests: Record<string, string>): Promise<string[]> {
   const done: string[] = [];
   if (!(await (req.cacheWritten ?? true))) return done;
-  for (const upload of req.build.cache?.uploads ?? []) {
+  for (const { dir, ref } of req.build.cache?.uploads ?? []) {
     try {
-      const { image, tag } = splitTag(upload.ref);
-      await pushLayout(await clientFor(image, req), upload.dir, await topDescriptor(upload.dir), [tag]);
-      done.push(upload.ref);
+      const { image, tag } = splitTag(ref);
+      const client = await clientFor(image, req);
+      if (dir) await pushLayout(client, dir, await topDescriptor(dir), [tag]);
+      else await tagPushed(client, digests[image], tag);
+      done.push(ref);
     } catch (error) {
-      core.warning(redact(`Build cache not saved to ${upload.ref}: ${(error as Error).message}`));
+      core.warning(redact(`Build cache not saved to ${ref}: ${(error as Error).message}`));
     }
   }
   return done;
@@ -204,7 +216,7 @@ export async function pushImages(req: PushRequest): Promise<PushResult> {
   }
   result.pushed = result.tags.length > 0;
   result.sizes = await pushedSizes(plans[0], result.digests);
-  result.cacheSaved = result.failed.length === 0 ? await uploadCache(req) : [];
+  result.cacheSaved = result.failed.length === 0 ? await uploadCache(req, result.digests) : [];
   result.durationMs = Date.now() - started;
   return result;
 }
@@ -232,7 +244,7 @@ export async function pushByDigest(req: PushRequest, platform: string): Promise<
       }
     }
     result.pushed = Object.keys(result.digests).length > 0;
-    result.cacheSaved = result.failed.length === 0 ? await uploadCache(req) : [];
+    result.cacheSaved = result.failed.length === 0 ? await uploadCache(req, result.digests) : [];
     return { ...result, durationMs: Date.now() - started };
   } finally {
     if (dir !== req.build.layout) await rm(dir, { recursive: true, force: true });

@@ -2,7 +2,13 @@ import { describe, expect, test } from '@jest/globals';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { capabilities } from '../../src/builder/detect.js';
-import { cacheArg, cacheExports, planCache, type CacheSettings } from '../../src/builder/cache.js';
+import {
+  cacheArg,
+  cacheExports,
+  inlineHoldsAll,
+  planCache,
+  type CacheSettings
+} from '../../src/builder/cache.js';
 import { cacheUse } from '../../src/builder/log/cache-use.js';
 import { parseCacheSpec } from '../../src/action/inputs/input-values.js';
 import { makePlan } from '../../src/plan/index.js';
@@ -77,6 +83,33 @@ describe('the default cache (no cache-from / cache-to)', () => {
     expect(args(c.to)).toEqual(['type=local,mode=max,dest=/w/cache-0']);
     expect(c.uploads).toEqual([{ dir: '/w/cache-0', ref: 'ghcr.io/acme/app:buildcache-feature-Login_v2' }]);
     expect(cacheExports(c)).toEqual(['type=registry,ref=ghcr.io/acme/app:buildcache-feature-Login_v2']);
+  });
+
+  test('containerd store, inline cache holding every step: the pushed image is tagged as the branch cache, nothing exported', () => {
+    const c = planCache(settings(), CONTAINERD, planOf('push-feature-branch'), true, '/w', true);
+    expect(args(c.from)).toEqual([
+      'type=registry,ref=ghcr.io/acme/app:buildcache-feature-Login_v2',
+      'type=registry,ref=ghcr.io/acme/app:buildcache-master'
+    ]);
+    expect(args(c.to)).toEqual(['type=inline']);
+    expect(c.uploads).toEqual([{ ref: 'ghcr.io/acme/app:buildcache-feature-Login_v2' }]);
+    expect(cacheExports(c)).toEqual([
+      'type=inline',
+      'type=registry,ref=ghcr.io/acme/app:buildcache-feature-Login_v2'
+    ]);
+  });
+
+  test('inline cache changes nothing on the classic store, for a run that does not push, or with cache-to given', () => {
+    const classic = planCache(settings(), CLASSIC, planOf('push-branch'), true, '/w', true);
+    expect(classic).toEqual(planCache(settings(), CLASSIC, planOf('push-branch'), true, '/w'));
+    expect(planCache(settings(), CONTAINERD, planOf('pull_request-fork'), false, '/w', true)).toMatchObject({
+      to: [],
+      uploads: []
+    });
+    const given = settings({ cacheTo: [{ type: 'registry', attrs: { ref: 'r.example/c:x' } }] });
+    expect(planCache(given, CONTAINERD, planOf('push-branch'), true, '/w', true).uploads).toEqual([
+      { dir: '/w/cache-0', ref: 'r.example/c:x' }
+    ]);
   });
 
   test('a run that does not push reads the cache but saves none', () => {
@@ -251,5 +284,55 @@ describe('what the build reused, from real BuildKit logs', () => {
       imported: [],
       missing: [{ ref: '/tmp/no-such-cache', reason: 'not found' }]
     });
+  });
+});
+
+describe('whether inline cache holds every step a mode=max export would', () => {
+  const one: Parameters<typeof inlineHoldsAll>[1] = { platforms: [], buildArgs: {}, target: '' };
+  const holds = (dockerfile: string[], extra: Partial<typeof one> = {}, caps = CONTAINERD) =>
+    inlineHoldsAll(dockerfile.join('\n'), { ...one, ...extra }, caps);
+
+  test.each([
+    ['one stage', ['FROM alpine', 'RUN echo ok', 'COPY . /app']],
+    [
+      'stages each FROM the one before',
+      ['FROM alpine AS base', 'RUN echo ok', 'FROM base AS app', 'COPY . /app']
+    ],
+    ['a stage the build does not run', ['FROM alpine AS tools', 'RUN make', 'FROM alpine', 'COPY . /app']],
+    ['a copy from an image, not a stage', ['FROM alpine', 'COPY --from=busybox:1 /bin/sh /sh']]
+  ])('holds them all: %s', (_what, dockerfile) => {
+    expect(holds(dockerfile)).toBe(true);
+  });
+
+  test.each([
+    [
+      'a stage copied from',
+      ['FROM alpine AS tools', 'RUN make', 'FROM alpine', 'COPY --from=tools /out /out']
+    ],
+    [
+      'a stage mounted',
+      ['FROM alpine AS tools', 'FROM alpine', 'RUN --mount=type=bind,from=tools,target=/t ls']
+    ],
+    [
+      'a stage named by an ARG with no value',
+      ['ARG SRC', 'FROM alpine AS tools', 'FROM alpine', 'COPY --from=${SRC} /a /a']
+    ]
+  ])('does not: %s', (_what, dockerfile) => {
+    expect(holds(dockerfile)).toBe(false);
+  });
+
+  test('the target decides which stages run; two platforms or an OCI layout never hold them all', () => {
+    const copied = [
+      'FROM alpine AS tools',
+      'FROM alpine AS app',
+      'COPY --from=tools /a /a',
+      'FROM alpine AS lone'
+    ];
+    expect(holds(copied, { target: 'app' })).toBe(false);
+    expect(holds(copied, { target: 'lone' })).toBe(true);
+    expect(holds(['FROM alpine'], { platforms: ['linux/amd64', 'linux/arm64'] })).toBe(false);
+    expect(holds(['FROM alpine'], { platforms: ['linux/arm64'] })).toBe(true);
+    const container = capabilities(builder({ driver: 'docker-container' }), ['linux/amd64', 'linux/arm64']);
+    expect(holds(['FROM alpine'], { platforms: ['linux/arm64'] }, container)).toBe(false);
   });
 });

@@ -19,14 +19,20 @@ async function coldDaemon(...images: string[]): Promise<void> {
 }
 
 describe(`build cache from the registry (${STORE} image store)`, () => {
-  test('a cold daemon reuses every step from the cache of the earlier push, and says so', async () => {
+  test('a cold daemon reuses every step from the cache of the earlier push, and says so (containerd store: that cache is the pushed image, tagged)', async () => {
     const dir = await app('cache');
     const image = `${world.registry.host}/cold/cache`;
     const nonce = `NONCE=${randomBytes(8).toString('hex')}`;
     const first = await ship(dir, image, { 'build-args': nonce, scan: 'false', 'smoke-test': 'false' });
     expect(first.exitCode).toBe(0);
     const saved = STORE === 'containerd' ? `${image}:buildcache-master` : `${image}:master`;
-    if (STORE === 'containerd') expect(first.summary).toContain(`saved to \`${saved}\``);
+    if (STORE === 'containerd') {
+      expect(first.summary).toContain(`saved to \`${saved}\``);
+      // One stage, one platform: the image's inline cache holds every step, and no export is written.
+      expect(await world.clientOf(world.registry, 'cold/cache').digest('buildcache-master')).toBe(
+        first.outputs.digest
+      );
+    }
     await coldDaemon(`${image}*`);
     const second = await ship(dir, image, { 'build-args': nonce, scan: 'false', 'smoke-test': 'false' });
     expect(second.exitCode).toBe(0);
@@ -85,6 +91,11 @@ describe(`build cache from the registry (${STORE} image store)`, () => {
         );
         const first = await ship(dir, image, { ...quiet, platforms: 'linux/amd64,linux/arm64' });
         expect(first.exitCode).toBe(0);
+        // A stage only copied from keeps no step in the image: the cache is BuildKit's own export.
+        const cache = await world.clientOf(world.registry, 'cold/two').manifest('buildcache-master');
+        expect(JSON.parse(cache?.bytes.toString() ?? '{}')).toMatchObject({
+          config: { mediaType: 'application/vnd.buildkit.cacheconfig.v0' }
+        });
         await coldDaemon(`${image}*`);
         await writeFile(path.join(dir, 'changed.txt'), `after ${i}\n`);
         const rerun = await ship(dir, image, { ...quiet, platforms: 'linux/amd64' });

@@ -5,7 +5,7 @@ import { messageOf } from '../../common/errors.js';
 import { inertSpan, logUntrusted, redact } from '../../common/untrusted.js';
 import { buildCommand, type BuildRequest } from '../command.js';
 import { parseBuildFailure } from './failure.js';
-import type { Builder } from '../contract.js';
+import type { Builder, CacheUpload } from '../contract.js';
 
 /** The build's docker call as the step log shows it: its group, inert, closed once the image is stored. */
 
@@ -83,7 +83,7 @@ export async function runBuild(request: BuildRequest, builder: Builder, early = 
 export async function cacheWritten(
   rest: NonNullable<BuildRun['rest']>,
   complete: (log: string) => void,
-  exports: { dir: string }[]
+  exports: CacheUpload[]
 ): Promise<boolean> {
   try {
     const { exitCode, log } = await rest;
@@ -105,6 +105,6 @@ export async function cacheWritten(
 }
 
 /** What a failed cache export wrote: half an export is of no use, and it holds the runner's disk (up to the image's layers). */
-export async function removeExports(exports: { dir: string }[]): Promise<void> {
-  await Promise.all(exports.map(({ dir }) => rm(dir, { recursive: true, force: true })));
+export async function removeExports(exports: CacheUpload[]): Promise<void> {
+  await Promise.all(exports.flatMap(({ dir }) => (dir ? [rm(dir, { recursive: true, force: true })] : [])));
 }

@@ -79,7 +79,7 @@ const Build = Obj({
         maxItems: 1024
       }),
       exports: Names(64),
-      uploads: Type.Array(Obj({ dir: Name, ref: Name }), { maxItems: 64 })
+      uploads: Type.Array(Obj({ dir: Opt(Name), ref: Name }), { maxItems: 64 })
     })
   ),
   sizeBytes: Opt(Bytes),

@@ -1,1 +1,0 @@
-import{createRequire as o}from"node:module";o(import.meta.url);import{a as r,b as i,c as m}from"./chunk-REDQJ77M.js";import"./chunk-EHCZVZ3Z.js";import"./chunk-4OCJBQU2.js";import"./chunk-LZOIAVKL.js";import"./chunk-PRYIFM6W.js";export{i as logIn,m as login,r as loginRegistry};
