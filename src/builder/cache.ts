@@ -53,16 +53,18 @@ export function inlineHoldsAll(
  * default is the image's own earlier pushes: inline cache in its branch tags on the classic
  * store, a `buildcache-<branch>` registry cache where the builder can export one. That cache is
  * the pushed image itself, tagged, where its inline cache holds every step (`inlineHoldsAll`):
- * an export costs the build about a second more. A registry export is written to `workDir` and
+ * an export costs the build about a second more. Not for a run that pushes a release tag: the
+ * inline records can differ between a first build and a cached rebuild, and a rerun of the release
+ * would then find its tag holding other bytes. A registry export is written to `workDir` and
  * uploaded only after the gates, so a failed gate writes nothing to any registry.
  */
 export function planCache(
   settings: CacheSettings,
   caps: Capabilities,
-  plan: Pick<Plan, 'images' | 'tagNames' | 'kinds' | 'cache'>,
+  plan: Pick<Plan, 'images' | 'tagNames' | 'kinds' | 'cache' | 'semver'>,
   pushes: boolean,
   workDir: string,
-  inline = false
+  inlineHoldsEveryStep = false
 ): CachePlan {
   const out: CachePlan = { from: [], to: [], uploads: [], dropped: [] };
   if (caps.cacheExport === 'none') {
@@ -84,6 +86,8 @@ export function planCache(
       out.from = plan.cache.import.map(scope => registry(`${image}:${cacheTag(scope)}`));
       if (pushes && plan.cache.export) {
         const ref = `${image}:${cacheTag(plan.cache.export)}`;
+        const release = plan.tagNames.some(t => plan.semver[t]?.scope === 'full');
+        const inline = inlineHoldsEveryStep && !release;
         out.to = [inline ? INLINE : { type: 'registry', attrs: { ref, mode: 'max' } }];
         if (inline) out.uploads.push({ ref });
       }

@@ -99,6 +99,18 @@ describe('the default cache (no cache-from / cache-to)', () => {
     ]);
   });
 
+  test('a run that pushes a release tag exports its cache, even where inline cache would hold every step', () => {
+    const branch = planOf('push-branch');
+    const release = {
+      ...branch,
+      tagNames: [...branch.tagNames, '1.0.0'],
+      semver: { '1.0.0': { version: '1.0.0', scope: 'full' as const, prefix: '', suffix: '' } }
+    };
+    const c = planCache(settings(), CONTAINERD, release, true, '/w', true);
+    expect(args(c.to)).toEqual(['type=local,mode=max,dest=/w/cache-0']);
+    expect(c.uploads).toEqual([{ dir: '/w/cache-0', ref: 'ghcr.io/acme/app:buildcache-master' }]);
+  });
+
   test('inline cache changes nothing on the classic store, for a run that does not push, or with cache-to given', () => {
     const classic = planCache(settings(), CLASSIC, planOf('push-branch'), true, '/w', true);
     expect(classic).toEqual(planCache(settings(), CLASSIC, planOf('push-branch'), true, '/w'));

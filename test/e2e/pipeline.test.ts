@@ -129,7 +129,10 @@ describe('the bundled action end to end', () => {
   });
 
   test("the report's timeline: every step ends after it starts; the lint and the scanner's preparation overlap the build", async () => {
-    const run = await ship('push-branch', 'timeline');
+    // One stage: by default its cache is inline on either store. A registry export, written after the image.
+    const image = `${registry.host}/e2e/timeline`;
+    const exported = { 'cache-to': `type=registry,ref=${image}:buildcache-master,mode=max` };
+    const run = await ship('push-branch', 'timeline', STORE === 'containerd' ? { inputs: exported } : {});
     const { timeline = [] } = JSON.parse(await readFile(run.outputs.report, 'utf8')) as RunReport;
     for (const step of timeline) expect(step.endMs).toBeGreaterThanOrEqual(step.startMs);
     const step = (name: string) => timelineStep({ timeline }, name);

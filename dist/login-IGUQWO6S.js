@@ -1,1 +1,0 @@
-import{createRequire as o}from"node:module";o(import.meta.url);import{a as r,b as i,c as m}from"./chunk-3OG5PSQQ.js";import"./chunk-KPAK3K4T.js";import"./chunk-4OCJBQU2.js";import"./chunk-ENZG2TKC.js";import"./chunk-PRYIFM6W.js";export{i as logIn,m as login,r as loginRegistry};
