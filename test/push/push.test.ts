@@ -200,6 +200,32 @@ describe('push to a real registry', () => {
     }
   });
 
+  test('a cache held inline in the image: the pushed manifest is tagged as the cache; a name the image did not go to gets a warning and no tag', async () => {
+    const registry = await startRegistry();
+    try {
+      const plan = await planFor(registry, 'acme/own', '1.2.3', imageA);
+      const own = `${registry.host}/acme/own:buildcache-master`;
+      const elsewhere = `${registry.host}/acme/elsewhere:buildcache-master`;
+      const cache = { uploads: [{ ref: own }, { ref: elsewhere }] };
+      const log = captureStdout();
+      const result = await push(plan, imageA, { build: { ...(await builtImage(imageA)), cache } }).finally(
+        log.stop
+      );
+      expect(result.cacheSaved).toEqual([own]);
+      const client = (repository: string) =>
+        new RegistryClient({ registry: registry.host, repository }, undefined);
+      expect(await client('acme/own').digest('buildcache-master')).toBe(
+        result.digests[`${registry.host}/acme/own`]
+      );
+      expect(await client('acme/elsewhere').tags()).toEqual([]);
+      expect(log.text()).toContain(
+        `::warning::Build cache not saved to ${elsewhere}: the image was not pushed to that name`
+      );
+    } finally {
+      await registry.stop();
+    }
+  });
+
   test('a prerelease moves no floating tag', async () => {
     const registry = await startRegistry();
     try {
