@@ -129,7 +129,8 @@ describe('the bundled action end to end', () => {
   });
 
   test("the report's timeline: every step ends after it starts; the lint and the scanner's preparation overlap the build", async () => {
-    // One stage: by default its cache is inline on either store. A registry export, written after the image.
+    // examples/flask is one stage, so its default cache is inline on either store: on containerd this
+    // run asks for a registry export, which BuildKit writes after the image is stored.
     const image = `${registry.host}/e2e/timeline`;
     const exported = { 'cache-to': `type=registry,ref=${image}:buildcache-master,mode=max` };
     const run = await ship('push-branch', 'timeline', STORE === 'containerd' ? { inputs: exported } : {});
