@@ -1,1 +1,1 @@
-import{createRequire as a}from"node:module";a(import.meta.url);import{D as r,E as m,G as o,ca as t}from"./chunk-DM66R2WI.js";import"./chunk-PRYIFM6W.js";r()?await o():(m(),await t());
+import{createRequire as a}from"node:module";a(import.meta.url);import{D as r,E as m,G as o,ca as t}from"./chunk-GGZUG5RP.js";import"./chunk-PRYIFM6W.js";r()?await o():(m(),await t());

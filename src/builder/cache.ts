@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { parseDockerfile } from '../dockerfile/parse.js';
+import type { ParsedDockerfile } from '../dockerfile/parse.js';
 import { stageChain, stagesBuilt } from '../dockerfile/stages.js';
 import type { Capabilities } from './detect.js';
 import type { CacheSpec, CacheUpload } from './contract.js';
@@ -37,14 +37,14 @@ export const cacheTag = (scope: string): string => `buildcache-${scope}`.slice(0
  * copied from leaves none of its steps in the image).
  */
 export function inlineHoldsAll(
-  dockerfile: string,
+  dockerfile: ParsedDockerfile,
   settings: { platforms: string[]; buildArgs: Record<string, string>; target: string },
   caps: Capabilities
 ): boolean {
   if (settings.platforms.length > 1 || caps.output !== 'load') return false;
-  const doc = parseDockerfile(dockerfile);
   return (
-    stagesBuilt(doc, settings.buildArgs, settings.target)?.size === stageChain(doc, settings.target).length
+    stagesBuilt(dockerfile, settings.buildArgs, settings.target)?.size ===
+    stageChain(dockerfile, settings.target).length
   );
 }
 

@@ -5,6 +5,7 @@ import { cacheWritten, removeExports, runBuild } from './log/run.js';
 import { platformManifests, platformOf, samePlatform, topDescriptor } from '../common/oci-layout.js';
 import { redact } from '../common/untrusted.js';
 import { baseImage } from './log/base.js';
+import { parseDockerfile } from '../dockerfile/parse.js';
 import { capabilities, detectBuilder } from './detect.js';
 import {
   cacheArg,
@@ -107,8 +108,8 @@ export async function buildImage(
   const checked = preflight(settings, builder, caps);
   const dir = path.join(outputDir, 'build');
   await mkdir(dir, { recursive: true });
-  // A Dockerfile that cannot be read fails the build, which names it.
-  const dockerfile = await readFile(settings.file, 'utf8').catch(() => undefined);
+  // Read once, for the cache and the base image; one that cannot be read fails the build, which names it.
+  const dockerfile = await readFile(settings.file, 'utf8').then(parseDockerfile, () => undefined);
   const inline = dockerfile !== undefined && inlineHoldsAll(dockerfile, settings, caps);
   const cache = planCache(settings, caps, plan, pushes, dir, inline);
   const layout = caps.output === 'layout' ? path.join(dir, 'image') : undefined;

@@ -10,6 +10,7 @@ import {
   type CacheSettings
 } from '../../src/builder/cache.js';
 import { cacheUse } from '../../src/builder/log/cache-use.js';
+import { parseDockerfile } from '../../src/dockerfile/parse.js';
 import { parseCacheSpec } from '../../src/action/inputs/input-values.js';
 import { makePlan } from '../../src/plan/index.js';
 import { ROOT } from '../helpers/docker.js';
@@ -302,7 +303,7 @@ describe('what the build reused, from real BuildKit logs', () => {
 describe('whether inline cache holds every step a mode=max export would', () => {
   const one: Parameters<typeof inlineHoldsAll>[1] = { platforms: [], buildArgs: {}, target: '' };
   const holds = (dockerfile: string[], extra: Partial<typeof one> = {}, caps = CONTAINERD) =>
-    inlineHoldsAll(dockerfile.join('\n'), { ...one, ...extra }, caps);
+    inlineHoldsAll(parseDockerfile(dockerfile.join('\n')), { ...one, ...extra }, caps);
 
   test.each([
     ['one stage', ['FROM alpine', 'RUN echo ok', 'COPY . /app']],

@@ -1,4 +1,4 @@
-import { parseDockerfile } from '../../dockerfile/parse.js';
+import type { ParsedDockerfile } from '../../dockerfile/parse.js';
 import { baseImageOf } from '../../dockerfile/stages.js';
 import { parseImageName, splitTag } from '../../registry/reference.js';
 import type { BaseImage } from '../contract.js';
@@ -16,12 +16,12 @@ function qualified(reference: string): string {
  * (`FROM docker.io/library/python:3.12@sha256:…`). The classic builder logs no digest.
  */
 export function baseImage(
-  dockerfileText: string,
+  dockerfile: ParsedDockerfile,
   buildArgs: Record<string, string>,
   target: string,
   log: string
 ): BaseImage | undefined {
-  const base = baseImageOf(parseDockerfile(dockerfileText), buildArgs, target || undefined);
+  const base = baseImageOf(dockerfile, buildArgs, target || undefined);
   if (!base) return undefined;
   const pinned = /@(sha256:[a-f0-9]{64})$/.exec(base.reference)?.[1];
   if (pinned) return { ...base, digest: pinned, pinned: true };

@@ -2,7 +2,12 @@ import { describe, expect, test } from '@jest/globals';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { baseImage } from '../../../src/builder/log/base.js';
+import { parseDockerfile } from '../../../src/dockerfile/parse.js';
 import { ROOT } from '../../helpers/docker.js';
+
+/** The build hands baseImage the Dockerfile it parsed once. */
+const baseOf = (text: string, buildArgs: Record<string, string>, target: string, log: string) =>
+  baseImage(parseDockerfile(text), buildArgs, target, log);
 
 const DIGEST = `sha256:${'b'.repeat(64)}`;
 const OTHER = `sha256:${'c'.repeat(64)}`;
@@ -16,7 +21,7 @@ describe('the base image of the built stage and the digest the build used', () =
       `#5 [1/2] FROM docker.io/library/python:3.12-slim@${DIGEST}`,
       `#5 resolve docker.io/library/python:3.12-slim@${DIGEST} 0.0s done`
     );
-    expect(baseImage(text, {}, '', built)).toEqual({
+    expect(baseOf(text, {}, '', built)).toEqual({
       reference: 'python:3.12-slim',
       digest: DIGEST,
       pinned: false,
@@ -26,13 +31,13 @@ describe('the base image of the built stage and the digest the build used', () =
 
   test('examples/flask: FROM ${BASE_IMAGE}, from the ARG default or the build arg', () => {
     const text = readFileSync(path.join(ROOT, 'examples/flask/Dockerfile'), 'utf8');
-    expect(baseImage(text, {}, '', '')).toEqual({
+    expect(baseOf(text, {}, '', '')).toEqual({
       reference: 'python:3.12.12-slim-bookworm',
       pinned: false,
       line: 3
     });
     const local = log(`#5 [1/7] FROM shipshape.local/python-base:3@${DIGEST}`);
-    expect(baseImage(text, { BASE_IMAGE: 'shipshape.local/python-base:3' }, '', local)).toMatchObject({
+    expect(baseOf(text, { BASE_IMAGE: 'shipshape.local/python-base:3' }, '', local)).toMatchObject({
       reference: 'shipshape.local/python-base:3',
       digest: DIGEST
     });
@@ -50,12 +55,12 @@ describe('the base image of the built stage and the digest the build used', () =
       `#4 [build 1/2] FROM docker.io/library/golang:1.23@${OTHER}`,
       `#6 [linux/amd64 runtime 1/1] FROM docker.io/library/alpine:3.20@${DIGEST}`
     );
-    expect(baseImage(text, {}, '', built)).toMatchObject({
+    expect(baseOf(text, {}, '', built)).toMatchObject({
       reference: 'alpine:3.20',
       digest: DIGEST,
       line: 3
     });
-    expect(baseImage(text, {}, 'build', built)).toMatchObject({
+    expect(baseOf(text, {}, 'build', built)).toMatchObject({
       reference: 'golang:1.23',
       digest: OTHER,
       line: 1
@@ -64,7 +69,7 @@ describe('the base image of the built stage and the digest the build used', () =
 
   test('a digest pinned in the Dockerfile is the digest, and says so', () => {
     expect(
-      baseImage(`FROM python:3.12@${DIGEST}`, {}, '', `#4 [1/1] FROM docker.io/library/python:3.12@${DIGEST}`)
+      baseOf(`FROM python:3.12@${DIGEST}`, {}, '', `#4 [1/1] FROM docker.io/library/python:3.12@${DIGEST}`)
     ).toEqual({
       reference: `python:3.12@${DIGEST}`,
       digest: DIGEST,
@@ -74,18 +79,18 @@ describe('the base image of the built stage and the digest the build used', () =
   });
 
   test('no digest in the log (the classic builder), another image’s digest, scratch, an unknown ARG', () => {
-    expect(baseImage('FROM alpine\n', {}, '', 'Step 1/1 : FROM alpine')).toEqual({
+    expect(baseOf('FROM alpine\n', {}, '', 'Step 1/1 : FROM alpine')).toEqual({
       reference: 'alpine',
       pinned: false,
       line: 1
     });
     expect(
-      baseImage('FROM alpine\n', {}, '', `#4 [1/1] FROM docker.io/library/alpine:3.20@${DIGEST}`)?.digest
+      baseOf('FROM alpine\n', {}, '', `#4 [1/1] FROM docker.io/library/alpine:3.20@${DIGEST}`)?.digest
     ).toBeUndefined();
     expect(
-      baseImage('FROM alpine\n', {}, '', `#4 [1/1] FROM docker.io/library/alpine:latest@${DIGEST}`)?.digest
+      baseOf('FROM alpine\n', {}, '', `#4 [1/1] FROM docker.io/library/alpine:latest@${DIGEST}`)?.digest
     ).toBe(DIGEST);
-    expect(baseImage('FROM scratch\nCOPY a /\n', {}, '', '')).toBeUndefined();
-    expect(baseImage('FROM ${UNSET}\n', {}, '', '')).toBeUndefined();
+    expect(baseOf('FROM scratch\nCOPY a /\n', {}, '', '')).toBeUndefined();
+    expect(baseOf('FROM ${UNSET}\n', {}, '', '')).toBeUndefined();
   });
 });

@@ -1,1 +1,0 @@
-import{createRequire as o}from"node:module";o(import.meta.url);import{a as r,b as i,c as m}from"./chunk-DY7SOERS.js";import"./chunk-UVFDXHZU.js";import"./chunk-4OCJBQU2.js";import"./chunk-DM66R2WI.js";import"./chunk-PRYIFM6W.js";export{i as logIn,m as login,r as loginRegistry};

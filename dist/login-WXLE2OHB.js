@@ -1,0 +1,1 @@
+import{createRequire as o}from"node:module";o(import.meta.url);import{a as r,b as i,c as m}from"./chunk-5DBVHEKI.js";import"./chunk-T5WTU4HP.js";import"./chunk-4OCJBQU2.js";import"./chunk-GGZUG5RP.js";import"./chunk-PRYIFM6W.js";export{i as logIn,m as login,r as loginRegistry};

@@ -1,1 +1,0 @@
-import{createRequire as r}from"node:module";r(import.meta.url);import{a as o,b as s,c as a,d as e,e as t,f as m}from"./chunk-LIEPPEVM.js";import"./chunk-DM66R2WI.js";import"./chunk-PRYIFM6W.js";export{e as expandArgs,a as findInstruction,m as globalArgValues,s as groupStages,t as jsonForm,o as parseDockerfile};

@@ -1,1 +1,0 @@
-import{createRequire as r}from"node:module";r(import.meta.url);import{g as e,h as a}from"./chunk-GSZ4F5KP.js";import"./chunk-DM66R2WI.js";import{d as m}from"./chunk-PRYIFM6W.js";var o=m(e(),1),s=m(a(),1),t={parse:o.default,valid:s.default};export{t as semver};
